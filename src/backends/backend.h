@@ -1,0 +1,61 @@
+#pragma once
+// The backend interface. A Backend turns a Graph and its Weights into an
+// Executable: compile() does all shape-dependent work (lowering, layout
+// choice, weight packing, allocation); run() only computes. Backends know
+// nothing of studies, stores or measurement policy.
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "graph/ir.h"
+#include "graph/tensor.h"
+#include "graph/weights.h"
+
+namespace fb {
+
+struct BackendOptions {
+  int threads = 1;
+  // What follows ':' in "onednn:nofuse"; each backend parses its own, and
+  // rejects what it does not know with a UsageError.
+  std::string variant;
+};
+
+class Executable {
+ public:
+  virtual ~Executable() = default;
+  // input: the graph's input shape, NCHW fp32; output: the graph's output shape.
+  virtual void run(const float* input, float* output) = 0;
+  // Human-readable compiled plan (formbench explain); empty if nothing to say.
+  virtual std::string explain() const { return {}; }
+};
+
+using Facts = std::vector<std::pair<std::string, std::string>>;
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string name() const = 0;
+  virtual std::string summary() const = 0;
+  virtual std::unique_ptr<Executable> compile(const Graph& g, const Weights& w,
+                                              const BackendOptions& opts) const = 0;
+  // Facts the measurement layer records (library versions, BLAS, threads...).
+  virtual Facts environment(const BackendOptions&) const { return {}; }
+};
+
+// All backends built into this binary, in registry order (reference first).
+const std::vector<std::unique_ptr<Backend>>& backend_registry();
+
+// "onednn:nofuse" -> the onednn backend with variant "nofuse". UsageError for
+// an unknown name, listing the known ones.
+struct BackendChoice {
+  const Backend* backend = nullptr;
+  BackendOptions options;
+  std::string str() const;  // "onednn:nofuse"
+};
+BackendChoice choose_backend(const std::string& spec, int threads);
+
+// Compiles and runs once: the convenience path for checks and tests.
+Tensor run_once(const BackendChoice& choice, const Graph& g, const Weights& w, const Tensor& input);
+
+}  // namespace fb

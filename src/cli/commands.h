@@ -1,0 +1,11 @@
+#pragma once
+// One function per subcommand: each adds its options to the app and sets the
+// callback that runs it. The callbacks call one library function and print.
+#include <CLI/CLI.hpp>
+
+namespace fb::cli {
+
+void add_list_command(CLI::App& app);
+void add_describe_command(CLI::App& app);
+
+}  // namespace fb::cli

@@ -1,0 +1,38 @@
+#pragma once
+// Cost model: one walk over the graph. MACs count convolutions
+// (out_elems x in_ch/groups x kh x kw) and linear layers (in x out) only, the
+// convention of the study and of published model tables; FLOPs = 2 x MACs.
+// Bytes assume fp32.
+#include <cstdint>
+#include <vector>
+
+#include "graph/ir.h"
+
+namespace fb {
+
+struct NodeCost {
+  int64_t macs = 0;
+  int64_t params = 0;
+  int64_t weight_bytes = 0;      // params x 4
+  int64_t activation_bytes = 0;  // output tensor x 4
+  // Minimum traffic: every input and weight read once, the output written once.
+  int64_t min_bytes = 0;
+
+  int64_t flops() const { return 2 * macs; }
+  NodeCost& operator+=(const NodeCost& o);
+};
+
+struct GraphCost {
+  std::vector<NodeCost> nodes;  // indexed like Graph::nodes
+  NodeCost total;               // sums; total.min_bytes is the per-layer traffic sum
+  // Largest sum of live activation bytes at any point of a topological run
+  // without buffer reuse beyond liveness: the memory pre-flight's estimate.
+  int64_t peak_activation_bytes = 0;
+
+  // FLOPs per byte of minimum traffic, for the roofline.
+  double arithmetic_intensity() const;
+};
+
+GraphCost cost_of(const Graph& g);
+
+}  // namespace fb

@@ -1,0 +1,64 @@
+#include "models/catalog.h"
+
+#include <algorithm>
+
+#include "common/error.h"
+#include "models/patterns.h"
+
+namespace fb {
+
+int64_t ModelSpec::knob(const std::string& name) const {
+  for (const auto& [k, v] : knobs)
+    if (k == name) return v;
+  throw Error("model " + def->name + " has no knob '" + name + "'");
+}
+
+std::string ModelSpec::str() const {
+  Descriptor d{def->name, {}};
+  for (const auto& [k, v] : knobs) d.fields.emplace_back(k, std::to_string(v));
+  return d.str();
+}
+
+const std::vector<ModelDef>& model_catalog() {
+  static const std::vector<ModelDef> catalog = [] {
+    std::vector<ModelDef> all = pattern_models();
+    return all;
+  }();
+  return catalog;
+}
+
+const ModelDef& find_model(const std::string& name) {
+  for (const auto& m : model_catalog())
+    if (m.name == name) return m;
+  std::string known;
+  for (const auto& m : model_catalog()) known += (known.empty() ? "" : ", ") + m.name;
+  throw UsageError("unknown model '" + name + "'; known models: " + known);
+}
+
+ModelSpec resolve_model(const Descriptor& d, const std::vector<std::string>& ignore) {
+  ModelSpec spec;
+  spec.def = &find_model(d.head);
+  for (const auto& k : spec.def->knobs) spec.knobs.emplace_back(k.name, k.default_value);
+  for (const auto& [key, value] : d.fields) {
+    if (std::find(ignore.begin(), ignore.end(), key) != ignore.end()) continue;
+    auto def = std::find_if(spec.def->knobs.begin(), spec.def->knobs.end(),
+                            [&](const KnobDef& k) { return k.name == key; });
+    if (def == spec.def->knobs.end()) {
+      std::string known;
+      for (const auto& k : spec.def->knobs) known += (known.empty() ? "" : ", ") + k.name;
+      throw UsageError(spec.def->name + " has no knob '" + key + "'" +
+                       (known.empty() ? "" : "; its knobs are: " + known));
+    }
+    long long v = parse_integer(value, spec.def->name + " " + key);
+    if (v < def->min_value || v > def->max_value)
+      throw UsageError(spec.def->name + " " + key + "=" + value + " is out of range [" +
+                       std::to_string(def->min_value) + ", " + std::to_string(def->max_value) + "]");
+    for (auto& [k, cur] : spec.knobs)
+      if (k == key) cur = v;
+  }
+  return spec;
+}
+
+ModelSpec parse_model(const std::string& text) { return resolve_model(Descriptor::parse(text)); }
+
+}  // namespace fb

@@ -1,0 +1,53 @@
+#pragma once
+// Every network formbench can build, by canonical name: the six design
+// patterns ("pattern:standard", ...) and the zoo. A ModelSpec is a name plus
+// its integer knobs with defaults filled in; its str() is canonical.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "graph/ir.h"
+#include "models/descriptor.h"
+
+namespace fb {
+
+struct KnobDef {
+  std::string name;
+  int64_t default_value;
+  int64_t min_value;
+  int64_t max_value;
+  std::string help;
+};
+
+struct ModelSpec;
+
+struct ModelDef {
+  std::string name;     // canonical, e.g. "pattern:bottleneck"
+  std::string family;   // "pattern" or "zoo"
+  std::string summary;  // one line for `formbench list`
+  std::vector<KnobDef> knobs;
+  // Throws UsageError for knob values the architecture cannot take.
+  std::function<Graph(const ModelSpec&, int64_t batch)> build;
+};
+
+struct ModelSpec {
+  const ModelDef* def = nullptr;
+  std::vector<std::pair<std::string, int64_t>> knobs;  // in the def's order, all present
+
+  int64_t knob(const std::string& name) const;
+  std::string str() const;  // canonical descriptor
+  Graph build(int64_t batch) const { return def->build(*this, batch); }
+};
+
+const std::vector<ModelDef>& model_catalog();
+const ModelDef& find_model(const std::string& name);
+
+// Resolves a descriptor (head = model name, fields = knobs) against the
+// catalog. Unknown names, unknown knobs and out-of-range values are
+// UsageErrors that list what is accepted. Fields whose key is in
+// `ignore` are skipped (a measurement descriptor carries batch, backend, ...).
+ModelSpec resolve_model(const Descriptor& d, const std::vector<std::string>& ignore = {});
+ModelSpec parse_model(const std::string& text);
+
+}  // namespace fb

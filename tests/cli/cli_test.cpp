@@ -1,0 +1,72 @@
+// The formbench binary as a user meets it: exit codes and one-line errors.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+#include <sys/wait.h>
+
+namespace {
+
+struct Result {
+  int code;
+  std::string out;  // stdout and stderr together
+};
+
+Result run(const std::string& args) {
+  std::string cmd = std::string(FORMBENCH_BIN) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf{};
+  while (size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+  int status = pclose(p);
+  return {WEXITSTATUS(status), out};
+}
+
+TEST(Cli, ListShowsAllPatterns) {
+  Result r = run("list");
+  EXPECT_EQ(r.code, 0) << r.out;
+  for (const char* p : {"standard", "factorized", "bottleneck", "dw_separable", "dw_bottleneck", "grouped"})
+    EXPECT_NE(r.out.find(std::string("pattern:") + p), std::string::npos) << p;
+  EXPECT_NE(r.out.find("reference"), std::string::npos);
+}
+
+TEST(Cli, DescribeAcceptsDescriptorOrFlagsTheSame) {
+  Result a = run("describe 'pattern:dw_bottleneck depth=30 width=128' --json");
+  Result b = run("describe pattern:dw_bottleneck --depth 30 --width 128 --json");
+  Result c = run("describe pattern:dw_bottleneck depth=30 width=128 --json");
+  EXPECT_EQ(a.code, 0) << a.out;
+  EXPECT_EQ(a.out, b.out);
+  EXPECT_EQ(a.out, c.out);
+  EXPECT_NE(a.out.find("\"model\": \"pattern:dw_bottleneck depth=30 width=128 res=224 classes=1000 expansion=6\""),
+            std::string::npos);
+  EXPECT_NE(a.out.find("\"min_bytes\""), std::string::npos);
+}
+
+TEST(Cli, DescribeTablePrintsTotals) {
+  Result r = run("describe pattern:standard depth=50 width=32");
+  EXPECT_EQ(r.code, 0) << r.out;
+  // 27w + 4w + 50 (9w^2 + 4w) + 1000w + 1000 with w = 32.
+  EXPECT_NE(r.out.find("501192 params"), std::string::npos) << r.out;
+}
+
+TEST(Cli, BadInputIsOneLineAndExitTwo) {
+  for (const char* args : {"describe pattern:nope", "describe pattern:grouped width=30",
+                           "describe pattern:standard --depth x", "describe pattern:standard depth=3 --depth 4",
+                           "frobnicate", "describe"}) {
+    Result r = run(args);
+    EXPECT_EQ(r.code, 2) << args << "\n" << r.out;
+    EXPECT_EQ(r.out.rfind("formbench: error: ", 0), 0u) << args << "\n" << r.out;
+    EXPECT_EQ(r.out.find('\n'), r.out.size() - 1) << "expected one line for " << args << "\n" << r.out;
+  }
+}
+
+TEST(Cli, HelpOnEveryCommand) {
+  for (const char* args : {"--help", "list --help", "describe --help"}) {
+    Result r = run(args);
+    EXPECT_EQ(r.code, 0) << args;
+    EXPECT_NE(r.out.find("Usage"), std::string::npos) << args;
+  }
+}
+
+}  // namespace

@@ -1,0 +1,95 @@
+// The cost model against closed-form formulas (docs/patterns.md), per pattern
+// at several depths and widths. S is the number of pixels after the stride-2
+// stem: ((res - 1) / 2 + 1)^2.
+#include <gtest/gtest.h>
+
+#include "graph/builder.h"
+#include "graph/cost.h"
+#include "models/patterns.h"
+
+namespace fb {
+namespace {
+
+struct Expected {
+  int64_t params;
+  int64_t macs;
+};
+
+Expected closed_form(const PatternConfig& c) {
+  const int64_t w = c.width, d = c.depth, k = c.classes;
+  const int64_t side = (c.res - 1) / 2 + 1, S = side * side;
+  int64_t bp = 0, bm = 0;  // per block
+  switch (c.pattern) {
+    case Pattern::Standard: bp = 9 * w * w + 4 * w; bm = 9 * w * w; break;
+    case Pattern::Factorized: bp = 6 * w * w + 8 * w; bm = 6 * w * w; break;
+    case Pattern::Bottleneck: {
+      const int64_t b = w / c.reduction;
+      bp = 2 * w * b + 9 * b * b + 8 * b + 4 * w;
+      bm = 2 * w * b + 9 * b * b;
+      break;
+    }
+    case Pattern::DwSeparable: bp = w * w + 17 * w; bm = w * w + 9 * w; break;
+    case Pattern::DwBottleneck: {
+      const int64_t e = w * c.expansion;
+      bp = 2 * w * e + 17 * e + 4 * w;
+      bm = 2 * w * e + 9 * e;
+      break;
+    }
+    case Pattern::Grouped: bp = 9 * w * w / c.groups + 4 * w; bm = 9 * w * w / c.groups; break;
+  }
+  const int64_t stem_p = 27 * w + 4 * w, stem_m = 27 * w * S;
+  const int64_t head_p = w * k + k, head_m = w * k;
+  return {stem_p + d * bp + head_p, stem_m + d * bm * S + head_m};
+}
+
+class CostPerPattern : public ::testing::TestWithParam<Pattern> {};
+
+TEST_P(CostPerPattern, ParamsAndMacsMatchClosedForm) {
+  for (int depth : {1, 10, 50})
+    for (int width : {32, 64, 512})
+      for (int res : {224, 33}) {
+        PatternConfig c;
+        c.pattern = GetParam();
+        c.depth = depth;
+        c.width = width;
+        c.res = res;
+        GraphCost cost = cost_of(build_pattern(c, 1));
+        Expected e = closed_form(c);
+        EXPECT_EQ(cost.total.params, e.params) << pattern_name(c.pattern) << " d" << depth << " w" << width;
+        EXPECT_EQ(cost.total.macs, e.macs) << pattern_name(c.pattern) << " d" << depth << " w" << width;
+        EXPECT_EQ(cost.total.flops(), 2 * e.macs);
+        EXPECT_EQ(cost.total.weight_bytes, 4 * e.params);
+      }
+}
+
+INSTANTIATE_TEST_SUITE_P(AllPatterns, CostPerPattern,
+                         ::testing::Values(Pattern::Standard, Pattern::Factorized, Pattern::Bottleneck,
+                                           Pattern::DwSeparable, Pattern::DwBottleneck, Pattern::Grouped),
+                         [](const auto& info) { return pattern_name(info.param); });
+
+TEST(Cost, MacsScaleWithBatchParamsDoNot) {
+  PatternConfig c;
+  c.pattern = Pattern::Bottleneck;
+  GraphCost one = cost_of(build_pattern(c, 1)), eight = cost_of(build_pattern(c, 8));
+  EXPECT_EQ(eight.total.macs, 8 * one.total.macs);
+  EXPECT_EQ(eight.total.params, one.total.params);
+  EXPECT_EQ(eight.total.activation_bytes, 8 * one.total.activation_bytes);
+}
+
+TEST(Cost, MinBytesAndPeakActivations) {
+  GraphBuilder b("t", Shape{1, 2, 4, 4});
+  auto c1 = b.conv(b.input(), conv(3, 3));  // 32 in + 54 w + 48 out floats
+  auto r = b.relu(c1);                       // 48 in + 48 out
+  Graph g = b.finish(b.add(r, c1));          // 96 in + 48 out
+  GraphCost c = cost_of(g);
+  EXPECT_EQ(c.nodes[1].min_bytes, 4 * (32 + 54 + 48));
+  EXPECT_EQ(c.nodes[2].min_bytes, 4 * (48 + 48));
+  EXPECT_EQ(c.nodes[3].min_bytes, 4 * (96 + 48));
+  EXPECT_EQ(c.total.min_bytes, c.nodes[1].min_bytes + c.nodes[2].min_bytes + c.nodes[3].min_bytes);
+  // At the add: conv out, relu out and add out are live together (input died at conv).
+  EXPECT_EQ(c.peak_activation_bytes, 4 * (48 * 3));
+  EXPECT_GT(c.arithmetic_intensity(), 0.0);
+}
+
+}  // namespace
+}  // namespace fb

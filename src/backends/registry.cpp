@@ -2,6 +2,7 @@
 // line here plus its folder; optional ones are guarded by their CMake switch.
 #include "backends/backend.h"
 #include "backends/reference/reference_backend.h"
+#include "common/error.h"
 
 namespace fb {
 
@@ -12,6 +13,22 @@ const std::vector<std::unique_ptr<Backend>>& backend_registry() {
     return r;
   }();
   return registry;
+}
+
+BackendChoice choose_backend(const std::string& spec, int threads) {
+  if (threads < 1) throw UsageError("threads must be at least 1, got " + std::to_string(threads));
+  auto colon = spec.find(':');
+  std::string name = spec.substr(0, colon);
+  BackendChoice c;
+  c.options.threads = threads;
+  if (colon != std::string::npos) c.options.variant = spec.substr(colon + 1);
+  std::string known;
+  for (const auto& b : backend_registry()) {
+    if (b->name() == name) c.backend = b.get();
+    known += (known.empty() ? "" : ", ") + b->name();
+  }
+  if (!c.backend) throw UsageError("unknown backend '" + name + "'; built-in backends: " + known);
+  return c;
 }
 
 }  // namespace fb

@@ -19,6 +19,10 @@ struct BackendOptions {
   // What follows ':' in "onednn:nofuse"; each backend parses its own, and
   // rejects what it does not know with a UsageError.
   std::string variant;
+  // Highest instruction set the backend may use ("avx2", "avx512_core", ...);
+  // empty = whatever the machine has. Process-wide in oneDNN, so the
+  // measurement layer gives every configuration its own process.
+  std::string isa;
 };
 
 class Executable {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ostream>
 
 #include "backends/backend.h"
 #include "common/error.h"
@@ -43,6 +44,9 @@ const ZooCase kZoo[] = {
     {"nasnet_a_large",   331, 88753150, 88.9e6,  0.2e6,  23785682994LL, 23.8e9, 1e-3, 43},
 };
 // clang-format on
+
+// Names the case in test listings instead of dumping its bytes.
+void PrintTo(const ZooCase& z, std::ostream* os) { *os << z.name; }
 
 class Zoo : public ::testing::TestWithParam<ZooCase> {};
 
@@ -84,6 +88,12 @@ TEST(ZooCatalog, HasTheTwelveNetworks) {
   int n = 0;
   for (const auto& m : model_catalog()) n += m.family == "zoo";
   EXPECT_EQ(n, static_cast<int>(std::size(kZoo)));
+}
+
+TEST(ZooCatalog, StoredParamsMatchKerasTotals) {
+  // Keras counts BN's running statistics too (non-trainable params).
+  EXPECT_EQ(cost_of(parse_model("nasnet_a_large").build(1)).total.params, 88949818);
+  EXPECT_EQ(cost_of(parse_model("mobilenet_v2").build(1)).total.params, 3538984);
 }
 
 TEST(ZooCatalog, ResBelowTheArchitecturesMinimumIsRejected) {

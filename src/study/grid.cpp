@@ -1,5 +1,6 @@
 #include "study/grid.h"
 
+#include <algorithm>
 #include <set>
 
 #include "common/error.h"
@@ -43,6 +44,8 @@ std::vector<Config> expand(const SweepSpec& spec, int64_t cores) {
       throw UsageError(spec.source + ": group '" + g.name + "': " + e.what());
     }
     const std::vector<std::string> no_choice{""};
+    auto env = g.env;  // by name, so the descriptor is canonical however the spec lists them
+    std::sort(env.begin(), env.end());
     for (const auto& m : models)
       for (int64_t batch : g.batches)
         for (const auto& backend : g.backends)
@@ -56,7 +59,7 @@ std::vector<Config> expand(const SweepSpec& spec, int64_t cores) {
                 d.fields.emplace_back("threads", std::to_string(c.threads));
                 if (!isa.empty()) d.fields.emplace_back("isa", isa);
                 if (!sim.empty()) d.fields.emplace_back("cache_sim", sim);
-                for (const auto& [k, v] : g.env) d.fields.emplace_back("env." + k, v);
+                for (const auto& [k, v] : env) d.fields.emplace_back("env." + k, v);
                 c.descriptor = d.str();
                 if (seen.insert(c.descriptor).second) grid.push_back(std::move(c));
               }

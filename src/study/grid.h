@@ -1,7 +1,7 @@
 #pragma once
 // A SweepSpec expanded into measurement descriptors, in a deterministic
-// order (group, model, batch, backend, threads, isa, cache_sim), without
-// repeats; and the split of that grid into shards.
+// order (group, model, batch, backend, threads, isa, cache_sim; env fields
+// sorted by name), without repeats; and the split of that grid into shards.
 #include <cstdint>
 #include <string>
 #include <vector>

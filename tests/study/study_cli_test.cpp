@@ -5,13 +5,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <thread>
 
+#include "study/child.h"
 #include "study/machine.h"
 #include "study/store.h"
 #include "test_util.h"
@@ -28,13 +29,13 @@ struct Result {
   std::string out;
 };
 
+// formbench with whitespace-separated arguments (no shell): stderr, then stdout.
 Result run(const std::string& args) {
-  std::string cmd = std::string(FORMBENCH_BIN) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  return {WEXITSTATUS(pclose(p)), out};
+  std::vector<std::string> argv = {FORMBENCH_BIN};
+  std::istringstream words(args);
+  for (std::string w; words >> w;) argv.push_back(w);
+  ChildResult r = run_child(argv, 60);
+  return {r.exit_code, r.err + r.out};
 }
 
 // 12 configurations on the reference backend (the one every build has); the

@@ -8,5 +8,8 @@ namespace fb::cli {
 void add_list_command(CLI::App& app);
 void add_describe_command(CLI::App& app);
 void add_report_command(CLI::App& app);
+void add_study_command(CLI::App& app);
+void add_merge_command(CLI::App& app);
+void add_export_command(CLI::App& app);
 
 }  // namespace fb::cli

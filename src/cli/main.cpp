@@ -13,6 +13,9 @@ int main(int argc, char** argv) {
   fb::cli::add_list_command(app);
   fb::cli::add_describe_command(app);
   fb::cli::add_report_command(app);
+  fb::cli::add_study_command(app);
+  fb::cli::add_merge_command(app);
+  fb::cli::add_export_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -11,5 +11,6 @@ void add_report_command(CLI::App& app);
 void add_study_command(CLI::App& app);
 void add_merge_command(CLI::App& app);
 void add_export_command(CLI::App& app);
+void add_explain_command(CLI::App& app);
 
 }  // namespace fb::cli

@@ -7,5 +7,6 @@ namespace fb::cli {
 
 void add_list_command(CLI::App& app);
 void add_describe_command(CLI::App& app);
+void add_run_command(CLI::App& app);
 
 }  // namespace fb::cli

@@ -65,11 +65,7 @@ class Writer {
                                gamma, beta, mean, var, n.as<BatchNormAttrs>().eps));
         break;
       }
-      case OpKind::Activation:
-        line(out + (n.as<ActivationAttrs>().kind == ActKind::ReLU
-                        ? fmt::format("torch.relu({})", v(n.inputs[0]))
-                        : fmt::format("torch.hardtanh({}, 0.0, 6.0)", v(n.inputs[0]))));  // F.relu6
-        break;
+      case OpKind::Activation: activation(id, n); break;
       case OpKind::Add: line(out + v(n.inputs[0]) + " + " + v(n.inputs[1])); break;
       case OpKind::Concat: {
         std::vector<std::string> xs;
@@ -103,6 +99,17 @@ class Writer {
         break;
       }
     }
+  }
+
+  void activation(ValueId id, const Node& n) {
+    const std::string x = v(n.inputs[0]), out = v(id) + " = ";
+    if (n.as<ActivationAttrs>().kind == ActKind::ReLU) return line(out + "torch.relu(" + x + ")");
+    // F.relu6 is hardtanh(0, 6). LibTorch 1.13's oneDNN hardtanh
+    // (prim::MKLDNNHardTanh, from optimize_for_inference) returns garbage
+    // when the channel count is not a multiple of 16 (the blocked layout's
+    // padding); the same function as relu + clamp_max is computed correctly.
+    if (n.shape.c() % 16 == 0) return line(out + "torch.hardtanh(" + x + ", 0.0, 6.0)");
+    line(out + "torch.clamp_max(torch.relu(" + x + "), 6.0)  # not hardtanh: LibTorch 1.13 bug, see docs/backends.md");
   }
 
   void avg_pool(ValueId id, const Node& n) {

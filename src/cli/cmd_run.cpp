@@ -72,6 +72,8 @@ void add_run_command(CLI::App& app) {
     Tensor input = make_input(g.input_shape(), o->seed);
     fmt::print("model:     {} batch={}\n", spec.str(), o->batch);
     fmt::print("backend:   {} threads={}\n", choice.str(), o->threads);
+    for (const auto& [key, value] : choice.backend->environment(choice.options))
+      fmt::print("           {} = {}\n", key, value);
 
     auto t0 = std::chrono::steady_clock::now();
     auto exe = choice.backend->compile(g, w, choice.options);

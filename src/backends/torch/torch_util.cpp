@@ -8,6 +8,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <string>
 
 #include "common/error.h"
 
@@ -33,15 +34,14 @@ std::string mapped_libraries(const std::string& needle) {
   return out.empty() ? "none" : out;
 }
 
-// One "KEY=value" entry of at::show_config()'s build summary.
-std::string build_setting(const std::string& key) {
-  std::istringstream config(at::show_config());
-  for (std::string item; std::getline(config, item, ',');) {
-    auto start = item.find_first_not_of(" \n");
-    if (start != std::string::npos && item.compare(start, key.size() + 1, key + "=") == 0)
-      return item.substr(start + key.size() + 1);
-  }
-  return "unknown";
+// The text after `label` in at::show_config()'s build summary, up to `end`
+// ("BLAS_INFO=" -> "generic", "CPU capability usage: " -> "AVX2").
+std::string build_setting(const std::string& label, char end = ',') {
+  const std::string config = at::show_config();
+  auto at = config.find(label);
+  if (at == std::string::npos) return "unknown";
+  at += label.size();
+  return config.substr(at, config.find_first_of(std::string(1, end) + "\n", at) - at);
 }
 
 std::string env_or(const char* name, const char* fallback) {
@@ -82,10 +82,11 @@ Facts environment(const BackendOptions& opts) {
   return {
       {"torch.version", TORCH_VERSION},
       {"torch.blas_loaded", mapped_libraries("blas")},
-      {"torch.blas_build", build_setting("BLAS_INFO")},
+      {"torch.blas_build", build_setting(" BLAS_INFO=")},
       {"torch.mkldnn", at::hasMKLDNN() ? "yes" : "no"},
-      {"torch.mkldnn_build", build_setting("USE_MKLDNN")},
-      {"torch.parallel", build_setting("USE_OPENMP") == "ON" ? "openmp" : "native"},
+      {"torch.mkldnn_version", build_setting("MKL-DNN ", ' ')},
+      {"torch.cpu_capability", build_setting("CPU capability usage: ")},
+      {"torch.parallel", build_setting(" USE_OPENMP=") == "ON" ? "openmp" : "native"},
       {"torch.threads", std::to_string(at::get_num_threads())},
       {"torch.glibc_tunables", env_or("GLIBC_TUNABLES", "unset")},
       {"torch.ld_preload", env_or("LD_PRELOAD", "unset")},

@@ -70,14 +70,13 @@ void add_run_command(CLI::App& app) {
     Graph g = spec.build(o->batch);
     Weights w = make_weights(g, o->seed);
     Tensor input = make_input(g.input_shape(), o->seed);
+    auto t0 = std::chrono::steady_clock::now();
+    auto exe = choice.backend->compile(g, w, choice.options);  // bad variants fail here, before any output
+    const double compile_s = seconds_since(t0);
     fmt::print("model:     {} batch={}\n", spec.str(), o->batch);
     fmt::print("backend:   {} threads={}\n", choice.str(), o->threads);
     for (const auto& [key, value] : choice.backend->environment(choice.options))
       fmt::print("           {} = {}\n", key, value);
-
-    auto t0 = std::chrono::steady_clock::now();
-    auto exe = choice.backend->compile(g, w, choice.options);
-    const double compile_s = seconds_since(t0);
     Tensor out(g.output_shape());
     t0 = std::chrono::steady_clock::now();
     exe->run(input.ptr(), out.ptr());

@@ -46,6 +46,9 @@ struct PatternCase {
   std::string backend;
 };
 
+// Readable names in ctest's list instead of a byte dump.
+void PrintTo(const PatternCase& c, std::ostream* os) { *os << c.pattern << " batch=" << c.batch << " " << c.backend; }
+
 class TorchPattern : public ::testing::TestWithParam<PatternCase> {};
 
 TEST_P(TorchPattern, MatchesReference) {
@@ -129,6 +132,8 @@ std::vector<OpCase> op_cases() {
          return b.linear(b.flatten(b.global_avg_pool(b.relu(b.batch_norm(x)))), 10); }); }},
   };
 }
+
+void PrintTo(const OpCase& c, std::ostream* os) { *os << c.name; }
 
 class TorchOp : public ::testing::TestWithParam<OpCase> {};
 

@@ -60,10 +60,19 @@ TEST(Cli, ZooIsListedAndDescribedWithPublishedParams) {
   EXPECT_NE(d.out.find("25557032 learnable params"), std::string::npos) << d.out;
 }
 
+TEST(Cli, RunChecksAgainstTheReference) {
+  Result r = run("run pattern:bottleneck depth=1 width=8 res=16 --batch 2 --check");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("checksum"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("PASS"), std::string::npos) << r.out;
+}
+
 TEST(Cli, BadInputIsOneLineAndExitTwo) {
   for (const char* args : {"describe pattern:nope", "describe pattern:grouped width=30",
                            "describe pattern:standard --depth x", "describe pattern:standard depth=3 --depth 4",
-                           "frobnicate", "describe"}) {
+                           "frobnicate", "describe", "run pattern:standard --backend nope",
+                           "run pattern:standard depth=1 width=8 res=16 --backend reference:fast",
+                           "run pattern:standard --threads 0"}) {
     Result r = run(args);
     EXPECT_EQ(r.code, 2) << args << "\n" << r.out;
     EXPECT_EQ(r.out.rfind("formbench: error: ", 0), 0u) << args << "\n" << r.out;

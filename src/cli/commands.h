@@ -7,5 +7,8 @@ namespace fb::cli {
 
 void add_list_command(CLI::App& app);
 void add_describe_command(CLI::App& app);
+void add_measure_command(CLI::App& app);
+void add_bench_command(CLI::App& app);
+void add_machine_command(CLI::App& app);
 
 }  // namespace fb::cli

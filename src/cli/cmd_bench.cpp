@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "cli/model_args.h"
 #include "cli/policy_args.h"
+#include "backends/backend.h"
 #include "common/error.h"
 #include "measure/child_process.h"
 #include "measure/config.h"
@@ -40,6 +41,7 @@ std::vector<MeasureConfig> configs(const BenchArgs& a) {
           if (eq == std::string::npos || eq == 0) throw UsageError("--env wants NAME=value, got '" + kv + "'");
           c.env.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
         }
+        choose_backend(be, t);                         // unknown backends fail here, not in every child
         out.push_back(MeasureConfig::parse(c.str()));  // checks the descriptor before any child runs
       }
   return out;

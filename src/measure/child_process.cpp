@@ -9,9 +9,9 @@
 
 #include <chrono>
 #include <cstring>
-#include <ctime>
 
 #include "common/error.h"
+#include "measure/environment.h"
 
 extern char** environ;
 
@@ -26,13 +26,6 @@ std::string tail(const std::string& s, size_t n) {
 std::string trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
   return s;
-}
-
-std::string iso8601_now() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
 }
 
 // The child's environment: ours with `env` overriding.
@@ -137,7 +130,12 @@ std::string self_exe() {
 }
 
 Record failed_record(const std::string& descriptor, const std::string& error) {
-  return {{"descriptor", descriptor}, {"status", "failed"}, {"error", error}, {"timestamp", iso8601_now()}};
+  Record r = {{"descriptor", descriptor}, {"status", "failed"}, {"error", error}, {"timestamp", utc_timestamp()}};
+  // Same keys as a good record, so consumers extract fields uniformly.
+  for (const char* k : {"latency_ms", "per_image_ms", "cost", "roofline", "counters", "cache_sim", "foreign_cpu_pct",
+                        "interference", "environment"})
+    r[k] = nullptr;
+  return r;
 }
 
 Record run_measure_child(const std::string& descriptor, const ChildOptions& opts) {

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <vector>
@@ -52,13 +51,6 @@ double probe_bandwidth_gbs(int threads) {
   return best;
 }
 
-std::string iso_now() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
-
 nlohmann::json to_json(const MachineLimits& m) {
   return {{"cpu_model", m.cpu_model}, {"threads", m.threads}, {"peak_gflops", m.peak_gflops},
           {"bandwidth_gbs", m.bandwidth_gbs}, {"timestamp", m.timestamp}, {"method", m.method}};
@@ -84,7 +76,7 @@ MachineLimits probe_machine(int threads) {
   m.threads = threads;
   m.peak_gflops = probe_peak_gflops();
   m.bandwidth_gbs = probe_bandwidth_gbs(threads);
-  m.timestamp = iso_now();
+  m.timestamp = utc_timestamp();
   m.method = "peak: best of oneDNN sgemm 2048^3 (FLOPs = 2 MNK); bandwidth: best triad a=b+s*c over 3 arrays of "
              "max(8 x LLC, 64 MiB), 24 B per element";
   return m;

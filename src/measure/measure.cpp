@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <ctime>
 #include <fstream>
 
 #include "backends/backend.h"
@@ -48,13 +47,6 @@ nlohmann::json ms_summary(const Summary& s) {
           {"p10", ms(s.p10)}, {"p90", ms(s.p90)}, {"stddev", ms(s.stddev)}, {"cv", s.cv},
           {"ci95_low", ms(s.ci_low)}, {"ci95_high", ms(s.ci_high)}, {"target_met", s.target_met},
           {"samples", samples}};
-}
-
-std::string iso_now() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
 }
 
 }  // namespace
@@ -133,7 +125,7 @@ Record measure(const MeasureConfig& c, const MeasurePolicy& p) {
   r["foreign_cpu_pct"] = foreign;
   r["interference"] = interference_label(quiet, retries);
   r["environment"] = environment_json(run.choice);
-  r["timestamp"] = iso_now();
+  r["timestamp"] = utc_timestamp();
   return r;
 }
 

@@ -49,6 +49,9 @@ std::vector<MeasureConfig> configs(const BenchArgs& a) {
 
 double per_image(const Record& r, const char* key) { return r["per_image_ms"][key].get<double>(); }
 
+// Milliseconds with about four significant digits, never in exponent form.
+std::string ms(double x) { return fmt::format("{:.{}f}", x, x >= 100 ? 1 : x >= 10 ? 2 : x >= 1 ? 3 : 4); }
+
 void print_table(const std::vector<MeasureConfig>& cs, const std::vector<Record>& rs) {
   fmt::print("{}\n\n", cs.front().model.str());
   fmt::print("{:>5} {:>7}  {:<18} {:>12} {:>23} {:>9} {:>8} {:>6}  {}\n", "batch", "threads", "backend",
@@ -66,11 +69,11 @@ void print_table(const std::vector<MeasureConfig>& cs, const std::vector<Record>
     double med = per_image(r, "median");
     if (first) base = med;
     std::string speedup = base > 0 ? fmt::format("{:.2f}x", base / med) : "-";
-    std::string ci = fmt::format("[{:.4g}, {:.4g}]", per_image(r, "ci95_low"), per_image(r, "ci95_high"));
+    std::string ci = fmt::format("[{}, {}]", ms(per_image(r, "ci95_low")), ms(per_image(r, "ci95_high")));
     std::string status = r["interference"].get<std::string>();
     if (!r["latency_ms"]["target_met"].get<bool>()) status += ", CI target not met";
-    fmt::print("{:>5} {:>7}  {:<18} {:>12.4g} {:>23} {:>9} {:>7.1f}% {:>6}  {}\n", cs[i].batch, cs[i].threads,
-               cs[i].backend, med, ci, speedup, r["foreign_cpu_pct"].get<double>(), r["latency_ms"]["n"].get<int>(),
+    fmt::print("{:>5} {:>7}  {:<18} {:>12} {:>23} {:>9} {:>7.1f}% {:>6}  {}\n", cs[i].batch, cs[i].threads,
+               cs[i].backend, ms(med), ci, speedup, r["foreign_cpu_pct"].get<double>(), r["latency_ms"]["n"].get<int>(),
                status);
   }
   fmt::print("\nspeed-up: per-image median of the first backend / this one, at the same batch and threads\n");

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 #include <thread>
 
 #include "common/error.h"
@@ -50,6 +51,18 @@ bool wait_for_quiet(const InterferencePolicy& p) {
     std::this_thread::sleep_for(std::chrono::duration<double>(p.quiet_window_s));
     if (foreign_cpu_pct(a, cpu_snapshot()) < p.threshold_pct) return true;
     if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= p.max_wait_s) return false;
+  }
+}
+
+GuardedResult retry_while_noisy(const Attempt& attempt, const InterferencePolicy& p,
+                                const std::function<bool()>& wait) {
+  GuardedResult g;
+  for (;;) {
+    std::tie(g.summary, g.foreign_pct) = attempt();
+    g.quiet = g.foreign_pct <= p.threshold_pct;
+    if (g.quiet || g.retries >= p.max_retries) return g;
+    ++g.retries;
+    wait();
   }
 }
 

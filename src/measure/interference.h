@@ -3,7 +3,11 @@
 // inference by up to 40x, so every timed region records how much CPU time
 // others used while it ran: (system-wide busy time from /proc/stat - this
 // process's CPU time from getrusage) / (wall time x online CPUs).
+#include <functional>
 #include <string>
+#include <utility>
+
+#include "measure/statistics.h"
 
 namespace fb {
 
@@ -30,6 +34,20 @@ struct InterferencePolicy {
 // Idles in windows of quiet_window_s until one has foreign CPU below the
 // threshold, or max_wait_s passes. Returns whether it became quiet.
 bool wait_for_quiet(const InterferencePolicy& p);
+
+struct GuardedResult {
+  Summary summary;
+  double foreign_pct = 0;  // of the attempt kept
+  int retries = 0;
+  bool quiet = false;
+};
+
+// Runs `attempt` (a measurement returning its summary and foreign CPU %);
+// while that is above the threshold, waits via `wait` and retries, at most
+// max_retries times. The last attempt is kept either way.
+using Attempt = std::function<std::pair<Summary, double>()>;
+GuardedResult retry_while_noisy(const Attempt& attempt, const InterferencePolicy& p,
+                                const std::function<bool()>& wait);
 
 // The record's "interference" text: "quiet", "quiet after N retries", "noisy (retried N)".
 std::string interference_label(bool quiet, int retries);

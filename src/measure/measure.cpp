@@ -75,18 +75,13 @@ Record measure(const MeasureConfig& c, const MeasurePolicy& p) {
     counted = {};
     guard_start = cpu_snapshot();
   };
-  Summary s;
-  double foreign = 0;
-  int retries = 0;
-  bool quiet = false;
-  for (;;) {
-    s = sample_until_stable(sampler, p.stats, on_warm);
-    foreign = foreign_cpu_pct(guard_start, cpu_snapshot());
-    quiet = foreign <= p.interference.threshold_pct;
-    if (quiet || retries >= p.interference.max_retries) break;
-    ++retries;
-    wait_for_quiet(p.interference);
-  }
+  GuardedResult g = retry_while_noisy(
+      [&] {
+        Summary s = sample_until_stable(sampler, p.stats, on_warm);
+        return std::pair{s, foreign_cpu_pct(guard_start, cpu_snapshot())};
+      },
+      p.interference, [&] { return wait_for_quiet(p.interference); });
+  const Summary& s = g.summary;
 
   GraphCost cost = cost_of(run.graph);
   Record r;
@@ -122,8 +117,8 @@ Record measure(const MeasureConfig& c, const MeasurePolicy& p) {
   }
   r["cache_sim"] = c.cache_sim.empty() ? nlohmann::json(nullptr)
                                        : simulate_cache(self_exe(), descriptor, sim, c.env, p.cache_sim_timeout_s);
-  r["foreign_cpu_pct"] = foreign;
-  r["interference"] = interference_label(quiet, retries);
+  r["foreign_cpu_pct"] = g.foreign_pct;
+  r["interference"] = interference_label(g.quiet, g.retries);
   r["environment"] = environment_json(run.choice);
   r["timestamp"] = utc_timestamp();
   return r;

@@ -62,6 +62,13 @@ TEST(MeasureChild, GoodRunReturnsTheRecord) {
   EXPECT_FALSE(r["environment"]["cpu_model"].get<std::string>().empty());
 }
 
+TEST(MeasureChild, EnvFieldsReachTheMeasuringProcess) {
+  Record r = run_measure_child(kTiny + " env.MALLOC_ARENA_MAX=2", {FORMBENCH_BIN, kQuickPolicy, {}, 120});
+  ASSERT_EQ(r["status"], "ok") << r.dump();
+  EXPECT_EQ(r["descriptor"], kTiny + " env.MALLOC_ARENA_MAX=2");
+  EXPECT_EQ(r["environment"]["env"]["MALLOC_ARENA_MAX"], "2");
+}
+
 TEST(MeasureChild, CrashBecomesFailedRecord) {
   Record r = run_measure_child(kTiny, {FORMBENCH_BIN, kQuickPolicy, {{"FORMBENCH_TEST_CRASH", "1"}}, 60});
   EXPECT_EQ(r["status"], "failed");

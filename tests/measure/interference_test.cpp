@@ -28,6 +28,36 @@ TEST(Interference, SnapshotsMove) {
   EXPECT_GE(foreign_cpu_pct(a, b), 0.0);
 }
 
+TEST(Interference, RetriesWhileNoisyThenKeepsTheQuietAttempt) {
+  InterferencePolicy p;  // threshold 5 %, 3 retries
+  std::vector<double> foreign = {20, 12, 1};
+  size_t attempts = 0;
+  int waits = 0;
+  GuardedResult g = retry_while_noisy(
+      [&] {
+        Summary s;
+        s.n = static_cast<int>(attempts);
+        return std::pair{s, foreign[attempts++]};
+      },
+      p, [&] { return ++waits, true; });
+  EXPECT_TRUE(g.quiet);
+  EXPECT_EQ(g.retries, 2);
+  EXPECT_EQ(waits, 2);
+  EXPECT_EQ(g.summary.n, 2);  // the third, quiet attempt
+  EXPECT_DOUBLE_EQ(g.foreign_pct, 1);
+  EXPECT_EQ(interference_label(g.quiet, g.retries), "quiet after 2 retries");
+}
+
+TEST(Interference, GivesUpAfterMaxRetriesAndSaysNoisy) {
+  InterferencePolicy p;
+  p.max_retries = 2;
+  int attempts = 0;
+  GuardedResult g = retry_while_noisy([&] { return ++attempts, std::pair{Summary{}, 30.0}; }, p, [] { return false; });
+  EXPECT_FALSE(g.quiet);
+  EXPECT_EQ(attempts, 3);
+  EXPECT_EQ(interference_label(g.quiet, g.retries), "noisy (retried 2)");
+}
+
 TEST(Interference, Labels) {
   EXPECT_EQ(interference_label(true, 0), "quiet");
   EXPECT_EQ(interference_label(true, 1), "quiet after 1 retry");

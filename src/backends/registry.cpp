@@ -3,6 +3,9 @@
 #include "backends/backend.h"
 #include "backends/reference/reference_backend.h"
 #include "common/error.h"
+#ifdef FORMBENCH_WITH_ONEDNN
+#include "backends/onednn/onednn_backend.h"
+#endif
 
 namespace fb {
 
@@ -10,6 +13,9 @@ const std::vector<std::unique_ptr<Backend>>& backend_registry() {
   static const std::vector<std::unique_ptr<Backend>> registry = [] {
     std::vector<std::unique_ptr<Backend>> r;
     r.push_back(make_reference_backend());
+#ifdef FORMBENCH_WITH_ONEDNN
+    r.push_back(make_onednn_backend());
+#endif
     return r;
   }();
   return registry;

@@ -11,8 +11,8 @@ namespace fb::cli {
 namespace {
 
 nlohmann::json cost_json(const NodeCost& c) {
-  return {{"macs", c.macs}, {"flops", c.flops()}, {"params", c.params}, {"weight_bytes", c.weight_bytes},
-          {"activation_bytes", c.activation_bytes}, {"min_bytes", c.min_bytes}};
+  return {{"macs", c.macs}, {"flops", c.flops()}, {"params", c.params}, {"learnable_params", c.learnable_params},
+          {"weight_bytes", c.weight_bytes}, {"activation_bytes", c.activation_bytes}, {"min_bytes", c.min_bytes}};
 }
 
 std::string describe_op(const Node& n) {
@@ -70,6 +70,8 @@ void add_describe_command(CLI::App& app) {
     }
     fmt::print("\ntotal: {} MACs ({:.4f} GFLOPs, FLOPs = 2 x MACs), {} params\n", c.total.macs,
                c.total.flops() / 1e9, c.total.params);
+    fmt::print("       {} learnable params (without BN running mean/var: the published convention)\n",
+               c.total.learnable_params);
     fmt::print("       weights {:.2f} MB, activations {:.2f} MB (peak live {:.2f} MB), "
                "min traffic {:.2f} MB, intensity {:.2f} FLOP/B\n",
                c.total.weight_bytes / 1e6, c.total.activation_bytes / 1e6, c.peak_activation_bytes / 1e6,

@@ -15,6 +15,11 @@ int main(int argc, char** argv) {
   fb::cli::add_measure_command(app);
   fb::cli::add_bench_command(app);
   fb::cli::add_machine_command(app);
+  fb::cli::add_report_command(app);
+  fb::cli::add_study_command(app);
+  fb::cli::add_merge_command(app);
+  fb::cli::add_export_command(app);
+  fb::cli::add_explain_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -59,7 +59,7 @@ ValueId GraphBuilder::conv(ValueId x, const ConvSpec& spec, const std::string& n
   return append(OpKind::Conv, spec.resolve(), {x}, name);
 }
 ValueId GraphBuilder::batch_norm(ValueId x, const std::string& name) {
-  return append(OpKind::BatchNorm, BatchNormAttrs{}, {x}, name);
+  return append(OpKind::BatchNorm, BatchNormAttrs{bn_eps_}, {x}, name);
 }
 ValueId GraphBuilder::activation(ValueId x, ActKind kind, const std::string& name) {
   return append(OpKind::Activation, ActivationAttrs{kind}, {x}, name.empty() ? std::string(act_name(kind)) : name);

@@ -42,6 +42,9 @@ class GraphBuilder {
   // Names of new nodes get the current scope as a prefix ("block3.conv").
   void push_scope(const std::string& s) { scopes_.push_back(s); }
   void pop_scope() { scopes_.pop_back(); }
+  // Epsilon of every BatchNorm appended from now on (1e-5 unless a network's
+  // definition says otherwise, e.g. 1e-3 in Inception-v3 and NASNet).
+  void set_batch_norm_eps(float eps) { bn_eps_ = eps; }
 
   ValueId conv(ValueId x, const ConvSpec& spec, const std::string& name = "conv");
   ValueId batch_norm(ValueId x, const std::string& name = "bn");
@@ -71,6 +74,7 @@ class GraphBuilder {
 
   Graph g_;
   std::vector<std::string> scopes_;
+  float bn_eps_ = 1e-5f;
 };
 
 // RAII scope for GraphBuilder names.

@@ -7,6 +7,7 @@ namespace fb {
 NodeCost& NodeCost::operator+=(const NodeCost& o) {
   macs += o.macs;
   params += o.params;
+  learnable_params += o.learnable_params;
   weight_bytes += o.weight_bytes;
   activation_bytes += o.activation_bytes;
   min_bytes += o.min_bytes;
@@ -44,6 +45,8 @@ GraphCost cost_of(const Graph& g) {
     NodeCost& nc = c.nodes[i];
     nc.macs = macs_of(g, n);
     for (const auto& p : param_specs(g, static_cast<ValueId>(i))) nc.params += p.shape.numel();
+    // BN's running mean and variance are half of its stored parameters.
+    nc.learnable_params = n.op == OpKind::BatchNorm ? nc.params / 2 : nc.params;
     nc.weight_bytes = nc.params * kFloat;
     nc.activation_bytes = n.shape.numel() * kFloat;
     if (n.op != OpKind::Input) {

@@ -12,7 +12,10 @@ namespace fb {
 
 struct NodeCost {
   int64_t macs = 0;
-  int64_t params = 0;
+  int64_t params = 0;  // every stored parameter (BN: gamma, beta, mean, var)
+  // Trainable parameters only (BN: gamma, beta; running statistics are
+  // buffers), the convention of published model tables (torchvision, papers).
+  int64_t learnable_params = 0;
   int64_t weight_bytes = 0;      // params x 4
   int64_t activation_bytes = 0;  // output tensor x 4
   // Minimum traffic: every input and weight read once, the output written once.

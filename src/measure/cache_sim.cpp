@@ -117,7 +117,7 @@ void collect_only(const std::function<void()>& fn) {
 }
 
 nlohmann::json simulate_cache(const std::string& exe, const std::string& descriptor, const CacheSimSetup& s,
-                              const std::vector<std::pair<std::string, std::string>>& env, double timeout_s) {
+                              const EnvVars& env, double timeout_s) {
   std::string valgrind;
   for (const char* p : {"/usr/bin/valgrind", "/usr/local/bin/valgrind"})
     if (access(p, X_OK) == 0) valgrind = p;
@@ -137,7 +137,7 @@ nlohmann::json simulate_cache(const std::string& exe, const std::string& descrip
   ChildResult r = run_child(argv, child_env, timeout_s);
   std::map<std::string, int64_t> t;
   try {
-    if (!r.ok())
+    if (!r.exited_cleanly())
       throw Error("valgrind child " + r.describe() + ": " + r.err.substr(r.err.size() > 1500 ? r.err.size() - 1500 : 0));
     t = parse_callgrind_totals(out_file);
   } catch (...) {

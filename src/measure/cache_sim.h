@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "measure/child_process.h"
+
 namespace fb {
 
 struct CacheGeometry {
@@ -50,6 +52,6 @@ constexpr int kCacheSimRuns = 2;
 // the record's "cache_sim" object (per inference), or throws Error.
 // `env` is the configuration's env.* (set directly: no re-exec under valgrind).
 nlohmann::json simulate_cache(const std::string& exe, const std::string& descriptor, const CacheSimSetup& s,
-                              const std::vector<std::pair<std::string, std::string>>& env, double timeout_s);
+                              const EnvVars& env, double timeout_s);
 
 }  // namespace fb

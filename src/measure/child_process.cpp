@@ -3,7 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,7 +11,7 @@
 #include <cstring>
 
 #include "common/error.h"
-#include "measure/environment.h"
+#include "common/timestamp.h"
 
 extern char** environ;
 
@@ -29,7 +29,9 @@ std::string trim(std::string s) {
 }
 
 // The child's environment: ours with `env` overriding.
-std::vector<std::string> child_environment(const std::vector<std::pair<std::string, std::string>>& env) {
+constexpr size_t kErrKeep = 65536;
+
+std::vector<std::string> child_environment(const EnvVars& env) {
   std::vector<std::string> out;
   for (char** e = environ; *e; ++e) {
     std::string kv = *e;
@@ -52,59 +54,57 @@ std::vector<char*> c_strings(std::vector<std::string>& v) {
 }  // namespace
 
 std::string ChildResult::describe() const {
-  if (timed_out) return "timed out";
-  if (signal) return std::string("killed by SIG") + sigabbrev_np(signal) + " (" + strsignal(signal) + ")";
-  return "exited with status " + std::to_string(exit_code);
+  if (timed_out) return "timed out after " + std::to_string(static_cast<long long>(seconds + 0.5)) + " s and was killed";
+  if (signal)
+    return "killed by signal " + std::to_string(signal) + " (SIG" + sigabbrev_np(signal) + ", " + strsignal(signal) + ")";
+  return "exit code " + std::to_string(exit_code);
 }
 
-ChildResult run_child(const std::vector<std::string>& argv, const std::vector<std::pair<std::string, std::string>>& env,
-                      double timeout_s) {
-  if (argv.empty()) throw Error("run_child: no program given");
+ChildResult run_child(const std::vector<std::string>& argv, const EnvVars& env, double timeout_s) {
+  if (argv.empty()) throw Error("run_child: empty command");
   int out_pipe[2], err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0)
-    throw Error(std::string("pipe: ") + std::strerror(errno));
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], STDERR_FILENO);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);  // own group, so a timeout kills its children too
-  posix_spawnattr_setpgroup(&attr, 0);
+    throw Error(std::string("cannot create a pipe: ") + std::strerror(errno));
+  // Everything the child needs is built before fork: after it, only exec.
   std::vector<std::string> args = argv, envs = child_environment(env);
   auto c_args = c_strings(args), c_env = c_strings(envs);
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, argv[0].c_str(), &actions, &attr, c_args.data(), c_env.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
+  const pid_t parent = getpid();
+  const auto start = std::chrono::steady_clock::now();
+  pid_t pid = fork();
+  if (pid < 0) throw Error(std::string("cannot fork: ") + std::strerror(errno));
+  if (pid == 0) {
+    setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);  // the parent died before prctl
+    dup2(out_pipe[1], STDOUT_FILENO);
+    dup2(err_pipe[1], STDERR_FILENO);
+    execvpe(c_args[0], c_args.data(), c_env.data());
+    dprintf(STDERR_FILENO, "cannot start %s: %s\n", c_args[0], strerror(errno));
+    _exit(127);
+  }
+  setpgid(pid, pid);  // also here, so the kill below never misses the group
   close(out_pipe[1]);
   close(err_pipe[1]);
+
   ChildResult r;
-  if (rc != 0) {
-    close(out_pipe[0]);
-    close(err_pipe[0]);
-    r.exit_code = 127;
-    r.err = "cannot start " + argv[0] + ": " + std::strerror(rc);
-    return r;
-  }
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-  std::string* sinks[2] = {&r.out, &r.err};
   int open_pipes = 2;
+  char buf[65536];
   while (open_pipes > 0) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
+    double left = timeout_s - elapsed();
+    if (left <= 0) {
       r.timed_out = true;
       kill(-pid, SIGKILL);
       break;
     }
-    if (poll(fds, 2, static_cast<int>(std::min<long long>(left.count(), 1000))) < 0 && errno != EINTR) break;
+    if (poll(fds, 2, static_cast<int>(std::min(left * 1000 + 1, 1000.0))) < 0 && errno != EINTR) break;
     for (int i = 0; i < 2; ++i) {
       if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      char buf[65536];
       ssize_t n = read(fds[i].fd, buf, sizeof(buf));
       if (n > 0) {
-        sinks[i]->append(buf, static_cast<size_t>(n));
+        (i == 0 ? r.out : r.err).append(buf, static_cast<size_t>(n));
+        if (r.err.size() > 2 * kErrKeep) r.err.erase(0, r.err.size() - kErrKeep);
       } else if (n == 0 || errno != EINTR) {
         close(fds[i].fd);
         fds[i].fd = -1;
@@ -117,6 +117,8 @@ ChildResult run_child(const std::vector<std::string>& argv, const std::vector<st
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  r.seconds = elapsed();
+  if (r.err.size() > kErrKeep) r.err.erase(0, r.err.size() - kErrKeep);
   if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status) && !r.timed_out) r.signal = WTERMSIG(status);
   return r;
@@ -144,8 +146,7 @@ Record run_measure_child(const std::string& descriptor, const ChildOptions& opts
   argv.push_back("--");
   argv.push_back(descriptor);
   ChildResult r = run_child(argv, opts.env, opts.timeout_s);
-  std::string what = r.timed_out ? "timed out after " + std::to_string(static_cast<int>(opts.timeout_s)) + " s"
-                                 : r.describe();
+  std::string what = r.describe();
   std::string stderr_tail = trim(tail(r.err, 2000));
   Record rec;
   try {
@@ -158,7 +159,7 @@ Record run_measure_child(const std::string& descriptor, const ChildOptions& opts
   }
   if (!rec.is_object() || !rec.contains("status"))
     return failed_record(descriptor, "measure child " + what + " and printed JSON that is not a record");
-  if (!r.ok() && rec["status"] == "ok") {
+  if (!r.exited_cleanly() && rec["status"] == "ok") {
     rec["status"] = "failed";
     rec["error"] = "measure child " + what + " after printing its record; stderr: " + stderr_tail;
   }

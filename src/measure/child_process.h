@@ -14,24 +14,29 @@ namespace fb {
 using Record = nlohmann::json;
 
 struct ChildResult {
-  int exit_code = -1;    // when it exited
-  int signal = 0;        // when a signal ended it
+  int exit_code = -1;      // valid when signal == 0 and !timed_out
+  int signal = 0;          // the signal that ended it, if any
   bool timed_out = false;  // killed by us after the timeout
-  std::string out, err;  // everything it wrote
-  bool ok() const { return !timed_out && signal == 0 && exit_code == 0; }
-  std::string describe() const;  // "exited with status 3", "killed by SIGSEGV", "timed out after 2 s"
+  std::string out, err;    // everything on stdout; the last 64 KiB of stderr
+  double seconds = 0;
+
+  bool exited_cleanly() const { return !timed_out && signal == 0 && exit_code == 0; }
+  // "exit code 3", "killed by signal 11 (SIGSEGV, Segmentation fault)", "timed out after 60 s and was killed"
+  std::string describe() const;
 };
 
-// argv[0] is the program path (no PATH search). `env` entries are set on top
-// of this process's environment. The child is killed (SIGKILL, whole process
-// group) after timeout_s.
-ChildResult run_child(const std::vector<std::string>& argv, const std::vector<std::pair<std::string, std::string>>& env,
-                      double timeout_s);
+using EnvVars = std::vector<std::pair<std::string, std::string>>;
+
+// argv[0] is looked up in PATH. `env` entries are set on top of this
+// process's environment. The child leads its own process group (a timeout
+// kills whatever it started too) and dies with its parent (a killed sweep
+// leaves no measurement running behind it).
+ChildResult run_child(const std::vector<std::string>& argv, const EnvVars& env, double timeout_s);
 
 struct ChildOptions {
   std::string exe;                 // formbench binary; empty = this process's own (/proc/self/exe)
   std::vector<std::string> flags;  // extra `measure` flags, e.g. {"--budget", "5"}
-  std::vector<std::pair<std::string, std::string>> env;
+  EnvVars env;
   double timeout_s = 900;
 };
 

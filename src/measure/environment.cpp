@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <ctime>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -94,15 +93,6 @@ std::vector<CacheLevel> host_caches() {
 }
 
 std::string formbench_revision() { return kFormbenchRevision; }
-
-std::string utc_timestamp() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 nlohmann::json environment_json(const BackendChoice& choice) {
   nlohmann::json caches = nlohmann::json::array();

@@ -22,7 +22,6 @@ struct CacheLevel {
 std::string cpu_model();                // /proc/cpuinfo "model name"
 std::vector<CacheLevel> host_caches();  // sysfs, cpu0
 std::string formbench_revision();       // `git describe --always --dirty` at configure time
-std::string utc_timestamp();            // ISO-8601, e.g. "2026-11-24T11:26:44Z"
 
 nlohmann::json environment_json(const BackendChoice& choice);
 

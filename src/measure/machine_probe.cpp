@@ -12,6 +12,7 @@
 #include <dnnl.hpp>
 
 #include "common/error.h"
+#include "common/timestamp.h"
 #include "measure/environment.h"
 
 namespace fb {

@@ -8,6 +8,7 @@
 
 #include "backends/backend.h"
 #include "common/error.h"
+#include "common/timestamp.h"
 #include "graph/cost.h"
 #include "graph/weights.h"
 #include "measure/cache_sim.h"

@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "models/patterns.h"
+#include "models/zoo.h"
 
 namespace fb {
 
@@ -22,6 +23,7 @@ std::string ModelSpec::str() const {
 const std::vector<ModelDef>& model_catalog() {
   static const std::vector<ModelDef> catalog = [] {
     std::vector<ModelDef> all = pattern_models();
+    for (auto& m : zoo_models()) all.push_back(std::move(m));
     return all;
   }();
   return catalog;

@@ -50,6 +50,16 @@ TEST(Cli, DescribeTablePrintsTotals) {
   EXPECT_NE(r.out.find("501192 params"), std::string::npos) << r.out;
 }
 
+TEST(Cli, ZooIsListedAndDescribedWithPublishedParams) {
+  Result l = run("list");
+  EXPECT_NE(l.out.find("nasnet_a_large"), std::string::npos) << l.out;
+  EXPECT_NE(l.out.find("25557032"), std::string::npos) << l.out;  // resnet50, learnable
+  Result d = run("describe resnet50");
+  EXPECT_EQ(d.code, 0) << d.out;
+  EXPECT_NE(d.out.find("layer4.2.conv3.conv"), std::string::npos) << d.out;
+  EXPECT_NE(d.out.find("25557032 learnable params"), std::string::npos) << d.out;
+}
+
 TEST(Cli, BadInputIsOneLineAndExitTwo) {
   for (const char* args : {"describe pattern:nope", "describe pattern:grouped width=30",
                            "describe pattern:standard --depth x", "describe pattern:standard depth=3 --depth 4",

@@ -18,30 +18,30 @@ TEST(RunChild, ExitCodeAndOutput) {
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_EQ(r.out, "out\n");
   EXPECT_EQ(r.err, "err\n");
-  EXPECT_EQ(r.describe(), "exited with status 3");
+  EXPECT_EQ(r.describe(), "exit code 3");
 }
 
 TEST(RunChild, EnvironmentOverrides) {
   ChildResult r = run_child({"/bin/sh", "-c", "echo $FB_CHILD_TEST"}, {{"FB_CHILD_TEST", "a=b c"}}, 10);
-  EXPECT_TRUE(r.ok());
+  EXPECT_TRUE(r.exited_cleanly());
   EXPECT_EQ(r.out, "a=b c\n");
 }
 
 TEST(RunChild, SignalIsNamed) {
   ChildResult r = run_child({"/bin/sh", "-c", "kill -SEGV $$"}, {}, 10);
-  EXPECT_FALSE(r.ok());
+  EXPECT_FALSE(r.exited_cleanly());
   EXPECT_NE(r.describe().find("SIGSEGV"), std::string::npos) << r.describe();
 }
 
 TEST(RunChild, TimeoutKills) {
   ChildResult r = run_child({"/bin/sh", "-c", "sleep 30 & wait"}, {}, 0.3);
   EXPECT_TRUE(r.timed_out);
-  EXPECT_FALSE(r.ok());
+  EXPECT_FALSE(r.exited_cleanly());
 }
 
 TEST(RunChild, MissingProgram) {
   ChildResult r = run_child({"/nonexistent/formbench"}, {}, 10);
-  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.exit_code, 127);
   EXPECT_NE(r.err.find("cannot start"), std::string::npos);
 }
 
@@ -79,14 +79,14 @@ TEST(MeasureChild, CrashBecomesFailedRecord) {
 TEST(MeasureChild, TimeoutBecomesFailedRecord) {
   Record r = run_measure_child(kTiny, {FORMBENCH_BIN, kQuickPolicy, {{"FORMBENCH_TEST_HANG", "1"}}, 1});
   EXPECT_EQ(r["status"], "failed");
-  EXPECT_NE(r["error"].get<std::string>().find("timed out after 1 s"), std::string::npos) << r.dump();
+  EXPECT_NE(r["error"].get<std::string>().find("timed out after 1 s and was killed"), std::string::npos) << r.dump();
 }
 
 TEST(MeasureChild, BadDescriptorCarriesTheChildsMessage) {
   std::string bad = "pattern:standard depth=1 width=8 res=32 backend=nope batch=1 threads=1";
   Record r = run_measure_child(bad, {FORMBENCH_BIN, kQuickPolicy, {}, 60});
   EXPECT_EQ(r["status"], "failed");
-  EXPECT_NE(r["error"].get<std::string>().find("status 2"), std::string::npos) << r.dump();
+  EXPECT_NE(r["error"].get<std::string>().find("exit code 2"), std::string::npos) << r.dump();
   EXPECT_NE(r["error"].get<std::string>().find("unknown backend 'nope'"), std::string::npos) << r.dump();
 }
 

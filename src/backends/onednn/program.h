@@ -1,0 +1,44 @@
+#pragma once
+// The compiled network: a flat list of oneDNN primitives with their
+// arguments bound at compile time, one stream, one activation arena.
+// run() sets the two user pointers and executes; it allocates nothing and
+// looks nothing up.
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "backends/backend.h"
+
+namespace fb::onednn {
+
+struct BoundPrimitive {
+  dnnl::primitive primitive;
+  std::unordered_map<int, dnnl::memory> args;
+};
+
+struct FreeDeleter {
+  void operator()(void* p) const { std::free(p); }
+};
+using AlignedBytes = std::unique_ptr<std::byte, FreeDeleter>;
+AlignedBytes allocate_aligned(size_t bytes);  // zero-filled, 64-byte aligned
+
+class Program final : public Executable {
+ public:
+  void run(const float* input, float* output) override;
+  std::string explain() const override { return explain_; }
+
+  dnnl::engine engine{dnnl::engine::kind::cpu, 0};
+  dnnl::stream stream{engine};
+  std::vector<BoundPrimitive> primitives;
+  dnnl::memory user_input, user_output;  // handles set on every run
+  AlignedBytes arena, scratch;
+  std::vector<dnnl::memory> constants;  // packed weights, owned here
+  int threads = 1;
+  std::string explain_;
+};
+
+}  // namespace fb::onednn

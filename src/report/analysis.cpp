@@ -1,0 +1,278 @@
+#include "report/analysis.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "report/stats.h"
+
+namespace fb::report {
+namespace {
+
+bool is_exactly(const Measurement& m, const std::string& backend) { return m.backend == backend; }
+
+std::string pct(double ratio) { return fmt::format("{:.2f}x ({:+.0f} %)", ratio, (ratio - 1) * 100); }
+std::string num(double v) { return std::isnan(v) ? "n/a" : fmt::format("{:.2f}", v); }
+
+struct XY {
+  std::vector<double> x, y;
+};
+
+// Mean speed-up per group, using only pairs that `take` accepts.
+template <class Take, class Group>
+std::map<std::string, double> mean_speedup_by(const std::vector<SpeedupPair>& pairs, Take take, Group group) {
+  std::map<std::string, std::vector<double>> by;
+  for (const auto& p : pairs)
+    if (take(p)) by[group(p)].push_back(p.speedup());
+  std::map<std::string, double> out;
+  for (const auto& [k, v] : by) out[k] = mean(v);
+  return out;
+}
+
+std::string argmax(const std::map<std::string, double>& m) {
+  std::string best;
+  double v = -1;
+  for (const auto& [k, x] : m)
+    if (x > v) v = x, best = k;
+  return best;
+}
+
+}  // namespace
+
+std::string verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::Reproduced: return "reproduced";
+    case Verdict::NotReproduced: return "not reproduced";
+    case Verdict::NotMeasured: return "not measured";
+  }
+  return "?";
+}
+
+std::vector<SpeedupPair> speedup_pairs(const Dataset& d, const BackendRoles& roles) {
+  std::map<std::string, const Measurement*> native;
+  for (const auto& m : d.ok)
+    if (is_exactly(m, roles.native)) native[m.key_without_backend()] = &m;
+  std::vector<SpeedupPair> pairs;
+  for (const auto& m : d.ok) {
+    if (!is_exactly(m, roles.accelerated) || m.per_image_ms <= 0) continue;
+    auto it = native.find(m.key_without_backend());
+    if (it != native.end() && it->second->per_image_ms > 0) pairs.push_back({it->second, &m});
+  }
+  return pairs;
+}
+
+std::vector<Series> series_over(const Dataset& d, const std::string& knob) {
+  std::map<std::string, Series> groups;
+  for (const auto& m : d.ok) {
+    if (m.pattern.empty() || !m.fields.get(knob)) continue;
+    Series& s = groups[m.key_without({knob})];
+    s.pattern = m.pattern;
+    s.backend = m.backend;
+    s.batch = m.batch;
+    s.fixed = m.key_without({knob});
+    s.points.push_back(&m);
+  }
+  std::vector<Series> out;
+  for (auto& [key, s] : groups) {
+    std::set<std::string> values;
+    for (const auto* m : s.points) values.insert(*m->fields.get(knob));
+    if (values.size() < 2) continue;
+    std::sort(s.points.begin(), s.points.end(), [&](const Measurement* a, const Measurement* b) {
+      return parse_integer(*a->fields.get(knob), knob) < parse_integer(*b->fields.get(knob), knob);
+    });
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Analysis analyse(const Dataset& d, const BackendRoles& roles) {
+  Analysis a;
+  auto pairs = speedup_pairs(d, roles);
+  a.pairs = pairs.size();
+  std::vector<double> all;
+  for (const auto& p : pairs) all.push_back(p.speedup());
+  const std::string vs = roles.accelerated + " over " + roles.native;
+
+  // 1. Mean speed-up.
+  if (!all.empty()) {
+    a.mean_speedup = mean(all);
+    a.geomean_speedup = geometric_mean(all);
+    double lo = *std::min_element(all.begin(), all.end()), hi = *std::max_element(all.begin(), all.end());
+    a.findings.push_back({"Mean speed-up of " + vs,
+                          fmt::format("arithmetic mean {}, geometric mean {}, range {:.2f}x to {:.2f}x", pct(a.mean_speedup),
+                                      pct(a.geomean_speedup), lo, hi),
+                          2 * pairs.size()});
+    a.claims.push_back({"Acceleration speeds up every configuration",
+                        fmt::format("slowest pair {:.2f}x over {} pairs", lo, pairs.size()),
+                        lo > 1 ? Verdict::Reproduced : Verdict::NotReproduced});
+    a.claims.push_back({"Average speed-up 380 % (read as 3.8x)", pct(a.mean_speedup),
+                        std::abs(a.mean_speedup / 3.8 - 1) < 0.5 ? Verdict::Reproduced : Verdict::NotReproduced});
+  } else {
+    a.claims.push_back({"Acceleration speeds up every configuration", "no " + roles.native + "/" + roles.accelerated + " pairs", Verdict::NotMeasured});
+    a.claims.push_back({"Average speed-up 380 % (read as 3.8x)", "no pairs", Verdict::NotMeasured});
+  }
+
+  // 2. Per pattern at the deepest depth measured.
+  for (const auto& p : pairs)
+    if (!p.native->pattern.empty() && p.native->depth) a.max_depth = std::max(a.max_depth, *p.native->depth);
+  auto at_max = [&](const SpeedupPair& p) {
+    return !p.native->pattern.empty() && p.native->depth && *p.native->depth == a.max_depth;
+  };
+  a.pattern_speedup_at_max_depth = mean_speedup_by(pairs, at_max, [](const SpeedupPair& p) { return p.native->pattern; });
+  if (!a.pattern_speedup_at_max_depth.empty()) {
+    std::string text;
+    size_t n = 0;
+    for (const auto& p : pairs) n += at_max(p) ? 2 : 0;
+    for (const auto& [pat, s] : a.pattern_speedup_at_max_depth) text += fmt::format("{} {:.2f}x; ", pat, s);
+    a.findings.push_back({fmt::format("Speed-up per pattern at depth {} (mean over batch and width)", a.max_depth), text, n});
+    std::string best = argmax(a.pattern_speedup_at_max_depth);
+    a.claims.push_back({"Depthwise bottleneck is accelerated most at depth 50 (550 %)",
+                        fmt::format("most accelerated at depth {}: {} ({:.2f}x); dw_bottleneck {}", a.max_depth, best,
+                                    a.pattern_speedup_at_max_depth[best],
+                                    a.pattern_speedup_at_max_depth.count("dw_bottleneck")
+                                        ? pct(a.pattern_speedup_at_max_depth["dw_bottleneck"]) : "not measured"),
+                        best == "dw_bottleneck" ? Verdict::Reproduced : Verdict::NotReproduced});
+  } else {
+    a.claims.push_back({"Depthwise bottleneck is accelerated most at depth 50 (550 %)", "no pattern pairs", Verdict::NotMeasured});
+  }
+
+  // 3. Zoo.
+  auto zoo = [](const SpeedupPair& p) { return p.native->pattern.empty(); };
+  a.zoo_speedup = mean_speedup_by(pairs, zoo, [](const SpeedupPair& p) { return p.native->model; });
+  if (!a.zoo_speedup.empty()) {
+    std::string text;
+    for (const auto& [net, s] : a.zoo_speedup) text += fmt::format("{} {:.2f}x; ", net, s);
+    size_t n = 0;
+    for (const auto& p : pairs) n += zoo(p) ? 2 : 0;
+    a.findings.push_back({"Speed-up per zoo network", text, n});
+    std::string best = argmax(a.zoo_speedup);
+    a.claims.push_back({"DARTS gains most among the zoo networks (1200 %)",
+                        fmt::format("largest: {} ({:.2f}x)", best, a.zoo_speedup[best]),
+                        !a.zoo_speedup.count("darts") ? Verdict::NotMeasured
+                        : best == "darts"             ? Verdict::Reproduced
+                                                      : Verdict::NotReproduced});
+    const Measurement* fastest = nullptr;
+    for (const auto& p : pairs)
+      if (zoo(p) && p.accelerated->batch == 1 && (!fastest || p.accelerated->per_image_ms < fastest->per_image_ms))
+        fastest = p.accelerated;
+    a.claims.push_back({"MobileNetV2 has the lowest accelerated latency (about 2.4 ms)",
+                        fastest ? fmt::format("lowest at batch 1: {} {:.2f} ms", fastest->model, fastest->per_image_ms)
+                                : "no batch-1 zoo pairs",
+                        !fastest || !a.zoo_speedup.count("mobilenet_v2") ? Verdict::NotMeasured
+                        : fastest->model == "mobilenet_v2"               ? Verdict::Reproduced
+                                                                         : Verdict::NotReproduced});
+  } else {
+    a.claims.push_back({"DARTS gains most among the zoo networks (1200 %)", "no zoo pairs", Verdict::NotMeasured});
+    a.claims.push_back({"MobileNetV2 has the lowest accelerated latency (about 2.4 ms)", "no zoo pairs", Verdict::NotMeasured});
+  }
+
+  // 4. Does the speed-up grow with depth, with batch? Rank correlation.
+  XY by_depth, by_batch;
+  for (const auto& p : pairs) {
+    if (p.native->depth && !p.native->pattern.empty()) {
+      by_depth.x.push_back(static_cast<double>(*p.native->depth));
+      by_depth.y.push_back(p.speedup());
+    }
+    by_batch.x.push_back(static_cast<double>(p.native->batch));
+    by_batch.y.push_back(p.speedup());
+  }
+  double rho_depth = spearman(by_depth.x, by_depth.y), rho_batch = spearman(by_batch.x, by_batch.y);
+  a.findings.push_back({"Does the speed-up grow with depth?", "Spearman rho(depth, speed-up) = " + num(rho_depth), 2 * by_depth.x.size()});
+  a.findings.push_back({"Does the speed-up grow with batch?", "Spearman rho(batch, speed-up) = " + num(rho_batch), 2 * by_batch.x.size()});
+  auto grows = [](double rho) { return std::isnan(rho) ? Verdict::NotMeasured : rho > 0 ? Verdict::Reproduced : Verdict::NotReproduced; };
+  a.claims.push_back({"Speed-up grows with depth", "rho = " + num(rho_depth), grows(rho_depth)});
+  a.claims.push_back({"Speed-up grows with batch size", "rho = " + num(rho_batch), grows(rho_batch)});
+
+  // 5. Latency vs FLOPs in the depth sweep and in the width sweep, per backend.
+  std::map<std::string, double> r_depth_by_backend, r_width_by_backend;
+  for (const char* knob : {"depth", "width"}) {
+    std::map<std::string, XY> by_backend;
+    std::map<std::string, std::set<const Measurement*>> seen;
+    for (const auto& s : series_over(d, knob))
+      for (const auto* m : s.points)
+        if (seen[s.backend].insert(m).second) {
+          by_backend[s.backend].x.push_back(m->flops / static_cast<double>(m->batch));
+          by_backend[s.backend].y.push_back(m->per_image_ms);
+        }
+    for (const auto& [backend, xy] : by_backend) {
+      double r = pearson(xy.x, xy.y), rho = spearman(xy.x, xy.y);
+      (std::string(knob) == "depth" ? r_depth_by_backend : r_width_by_backend)[backend] = r;
+      a.findings.push_back({fmt::format("Latency vs FLOPs across the {} sweep on {}", knob, backend),
+                            fmt::format("Pearson r = {}, Spearman rho = {}", num(r), num(rho)), xy.x.size()});
+    }
+  }
+  if (r_depth_by_backend.count(roles.native) && r_width_by_backend.count(roles.native)) {
+    double rd = r_depth_by_backend[roles.native], rw = r_width_by_backend[roles.native];
+    a.claims.push_back({"FLOPs predict latency in the width sweep better than in the depth sweep",
+                        fmt::format("{}: r(width) = {} vs r(depth) = {}", roles.native, num(rw), num(rd)),
+                        std::isnan(rd) || std::isnan(rw) ? Verdict::NotMeasured
+                        : rw > rd                        ? Verdict::Reproduced
+                                                         : Verdict::NotReproduced});
+  } else {
+    a.claims.push_back({"FLOPs predict latency in the width sweep better than in the depth sweep",
+                        "depth or width sweep missing", Verdict::NotMeasured});
+  }
+
+  // 6. Cache misses: do they fall with acceleration, and do they follow latency?
+  XY miss_latency;
+  size_t fewer = 0, cache_pairs = 0;
+  for (const auto& p : pairs) {
+    auto misses = [](const Measurement* m) { return m->llc_misses_hw ? m->llc_misses_hw : m->ll_misses_sim; };
+    if (!misses(p.native) || !misses(p.accelerated)) continue;
+    ++cache_pairs;
+    fewer += *misses(p.accelerated) < *misses(p.native);
+    for (const auto* m : {p.native, p.accelerated}) {
+      miss_latency.x.push_back(*misses(m) / static_cast<double>(m->batch));
+      miss_latency.y.push_back(m->per_image_ms);
+    }
+  }
+  if (cache_pairs) {
+    a.findings.push_back({"Last-level cache misses and latency",
+                          fmt::format("accelerated has fewer LL misses in {} of {} pairs; Pearson r(misses, latency) = {}, "
+                                      "Spearman rho = {}",
+                                      fewer, cache_pairs, num(pearson(miss_latency.x, miss_latency.y)),
+                                      num(spearman(miss_latency.x, miss_latency.y))),
+                          2 * cache_pairs});
+  }
+  a.claims.push_back({"Acceleration reduces last-level cache misses in all cases",
+                      cache_pairs ? fmt::format("fewer misses in {} of {} pairs", fewer, cache_pairs) : "no cache measurements",
+                      !cache_pairs ? Verdict::NotMeasured : fewer == cache_pairs ? Verdict::Reproduced : Verdict::NotReproduced});
+
+  // 7. Width-scaling exponent per pattern and backend: latency ~ width^k.
+  // One fit per series (pattern, backend, batch, other knobs fixed).
+  std::vector<double> dense_k, light_k;
+  for (const auto& s : series_over(d, "width")) {
+    XY xy;
+    for (const auto* m : s.points) {
+      xy.x.push_back(static_cast<double>(*m->width));
+      xy.y.push_back(m->per_image_ms);
+    }
+    PowerFit f = fit_power(xy.x, xy.y);
+    a.width_exponents.push_back({s.pattern, s.backend, s.batch, f.k, f.r2, f.n});
+    if (s.backend != roles.native) continue;
+    bool dense = s.pattern == "standard" || s.pattern == "factorized" || s.pattern == "bottleneck";
+    (dense ? dense_k : light_k).push_back(f.k);
+  }
+  if (!a.width_exponents.empty()) {
+    std::string text;
+    size_t n = 0;
+    for (const auto& w : a.width_exponents) {
+      text += fmt::format("{} on {} b{}: k = {} (R² {}); ", w.pattern, w.backend, w.batch, num(w.k), num(w.r2));
+      n += w.n;
+    }
+    a.findings.push_back({"Width-scaling exponent (latency ∝ width^k)", text, n});
+  }
+  a.claims.push_back({"Width exponent ≈ 0.5 for standard/factorized/bottleneck vs ≈ 1 for depthwise and grouped",
+                      dense_k.empty() || light_k.empty()
+                          ? "width sweep missing on " + roles.native
+                          : fmt::format("{}: mean k {} (dense) vs {} (depthwise/grouped)", roles.native, num(mean(dense_k)),
+                                        num(mean(light_k))),
+                      dense_k.empty() || light_k.empty()                                        ? Verdict::NotMeasured
+                      : std::abs(mean(dense_k) - 0.5) < 0.25 && std::abs(mean(light_k) - 1) < 0.25 ? Verdict::Reproduced
+                                                                                                : Verdict::NotReproduced});
+  return a;
+}
+
+}  // namespace fb::report

@@ -1,0 +1,72 @@
+#pragma once
+// The study's findings computed from a Dataset: speed-ups of the accelerated
+// engine over the native framework, how they move with depth and batch, how
+// latency follows FLOPs and cache misses, width scaling, and a claim-by-claim
+// comparison with the study. Every number says how many measurements it rests on.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "report/dataset.h"
+
+namespace fb::report {
+
+struct BackendRoles {
+  std::string native = "torch";
+  std::string accelerated = "onednn";
+};
+
+// The same configuration measured on the native and the accelerated backend.
+struct SpeedupPair {
+  const Measurement* native;
+  const Measurement* accelerated;
+  double speedup() const { return native->per_image_ms / accelerated->per_image_ms; }
+};
+std::vector<SpeedupPair> speedup_pairs(const Dataset& d, const BackendRoles& roles);
+
+// Measurements of one pattern on one backend that differ only in `knob`
+// (depth or width), sorted by it.
+struct Series {
+  std::string pattern, backend;
+  int64_t batch = 1;
+  std::string fixed;  // the shared descriptor without the knob
+  std::vector<const Measurement*> points;
+};
+std::vector<Series> series_over(const Dataset& d, const std::string& knob);
+
+struct Finding {
+  std::string title;
+  std::string value;  // the computed result in words and numbers
+  size_t n = 0;       // measurements it rests on
+};
+
+enum class Verdict { Reproduced, NotReproduced, NotMeasured };
+std::string verdict_name(Verdict v);
+
+struct Claim {
+  std::string claim;  // what the study says
+  std::string here;   // what this machine shows
+  Verdict verdict = Verdict::NotMeasured;
+};
+
+struct WidthExponent {
+  std::string pattern, backend;
+  int64_t batch = 1;
+  double k = 0, r2 = 0;
+  size_t n = 0;
+};
+
+struct Analysis {
+  std::vector<Finding> findings;
+  std::vector<Claim> claims;
+  std::vector<WidthExponent> width_exponents;
+  std::map<std::string, double> pattern_speedup_at_max_depth;  // pattern -> mean speed-up
+  int64_t max_depth = 0;
+  std::map<std::string, double> zoo_speedup;  // network -> mean speed-up
+  double mean_speedup = 0, geomean_speedup = 0;
+  size_t pairs = 0;
+};
+
+Analysis analyse(const Dataset& d, const BackendRoles& roles = {});
+
+}  // namespace fb::report

@@ -1,0 +1,314 @@
+#include "report/figures.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "common/error.h"
+
+namespace fb::report {
+namespace {
+
+const char* const kPatterns[] = {"standard", "factorized", "bottleneck", "dw_separable", "dw_bottleneck", "grouped"};
+
+std::string quoted(const std::string& s) {
+  std::string q = "\"";
+  for (char c : s) q += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+  return q + "\"";
+}
+
+std::optional<double> misses_per_image(const Measurement& m) {
+  auto v = m.llc_misses_hw ? m.llc_misses_hw : m.ll_misses_sim;
+  if (!v) return std::nullopt;
+  return *v / static_cast<double>(m.batch);
+}
+
+// For each (pattern, backend): the series over `knob` with the most points,
+// restricted to one batch size; ties go to the first in descriptor order.
+std::map<std::string, std::map<std::string, Series>> pick_series(const Dataset& d, const std::string& knob,
+                                                                 int64_t batch, bool need_misses) {
+  std::map<std::string, std::map<std::string, Series>> out;
+  for (auto& s : series_over(d, knob)) {
+    if (s.batch != batch) continue;
+    if (need_misses) {
+      std::erase_if(s.points, [](const Measurement* m) { return !misses_per_image(*m); });
+      if (s.points.size() < 2) continue;
+    }
+    auto& slot = out[s.pattern];
+    auto it = slot.find(s.backend);
+    if (it == slot.end() || s.points.size() > it->second.points.size()) slot[s.backend] = s;
+  }
+  return out;
+}
+
+std::set<int64_t> batches_of(const std::vector<Series>& all) {
+  std::set<int64_t> b;
+  for (const auto& s : all) b.insert(s.batch);
+  return b;
+}
+
+// Fig. 1-4: one panel per pattern, a line per backend over depth or width.
+// With `cache`, dashed lines are LL misses per image (left axis) and solid
+// lines latency (right axis); otherwise latency with CI error bars and
+// FLOPs per image on the right axis.
+Figure panel_figure(const Dataset& d, const std::filesystem::path& dir, const std::string& name, const std::string& title,
+                    const std::string& knob, int64_t batch, bool cache) {
+  Figure f{name, title, "", false, "", 0};
+  auto picked = pick_series(d, knob, batch, cache);
+  if (picked.empty()) {
+    f.missing = fmt::format("no pattern series over {} at batch {}{}", knob, batch, cache ? " with cache figures" : "");
+    return f;
+  }
+  std::string data, body;
+  double ymin = 1e300, ymax = 0, y2min = 1e300, y2max = 0, xmin = 1e300, xmax = 0;
+  bool simulated = false;
+  int block = 0;
+  std::map<std::string, std::vector<std::string>> plots;  // pattern -> plot clauses
+  std::map<std::string, int> backend_color;
+  for (const auto& [pattern, by_backend] : picked)
+    for (const auto& [backend, s] : by_backend) {
+      if (!backend_color.count(backend)) backend_color[backend] = static_cast<int>(backend_color.size()) + 1;
+      std::string id = fmt::format("$d{}", block++);
+      data += id + " << EOD\n";
+      for (const auto* m : s.points) {
+        double x = static_cast<double>(knob == "depth" ? *m->depth : *m->width);
+        double flops_img = m->flops / static_cast<double>(m->batch) / 1e9;
+        double miss = misses_per_image(*m).value_or(0);
+        simulated |= !m->llc_misses_hw && m->ll_misses_sim;
+        data += fmt::format("{} {} {} {} {} {}\n", x, m->per_image_ms, m->per_image_ci_low, m->per_image_ci_high, flops_img, miss);
+        xmin = std::min(xmin, x), xmax = std::max(xmax, x);
+        double left = cache ? miss : m->per_image_ci_high, right = cache ? m->per_image_ms : flops_img;
+        ymin = std::min(ymin, cache ? miss : m->per_image_ci_low), ymax = std::max(ymax, left);
+        y2min = std::min(y2min, right), y2max = std::max(y2max, right);
+        ++f.n;
+      }
+      data += "EOD\n";
+      int c = backend_color[backend];
+      auto& p = plots[pattern];
+      if (cache) {
+        p.push_back(fmt::format("{} using 1:6 axes x1y1 with linespoints dt 2 lc {} pt 6 title {}", id, c, quoted(backend + " misses")));
+        p.push_back(fmt::format("{} using 1:2 axes x1y2 with linespoints dt 1 lc {} pt 7 title {}", id, c, quoted(backend + " latency")));
+      } else {
+        p.push_back(fmt::format("{} using 1:2:3:4 with yerrorlines lc {} pt 7 title {}", id, c, quoted(backend)));
+        if (p.size() == 1)
+          p.push_back(fmt::format("{} using 1:5 axes x1y2 with lines dt 3 lc rgb 'gray40' title 'GFLOPs/img'", id));
+      }
+    }
+  const bool log_y = cache || knob == "width";
+  body += fmt::format("set multiplot layout 2,3 title {}\n", quoted(title));
+  body += "set grid\nset key top left font ',8'\nset xtics font ',8'\nset ytics nomirror font ',8'\nset y2tics font ',8'\n";
+  body += fmt::format("set xrange [{}:{}]\n", xmin, xmax);
+  if (knob == "width") body += "set logscale x 2\n";
+  if (log_y) body += fmt::format("set logscale y\nset logscale y2\nset yrange [{}:{}]\nset y2range [{}:{}]\n", ymin * 0.8,
+                                 ymax * 1.25, y2min * 0.8, y2max * 1.25);
+  else body += fmt::format("set yrange [0:{}]\nset y2range [0:{}]\n", ymax * 1.1, y2max * 1.1);
+  body += fmt::format("set xlabel '{}'\n", knob);
+  body += cache ? fmt::format("set ylabel '{} misses / image'\nset y2label 'ms / image'\n", simulated ? "simulated LL" : "LLC")
+                : "set ylabel 'ms / image'\nset y2label 'GFLOPs / image'\n";
+  for (const char* pattern : kPatterns) {
+    body += fmt::format("set title '{}'\n", pattern);
+    if (!plots.count(pattern)) {
+      body += "set label 1 'not measured' at graph 0.5,0.5 center\nplot NaN notitle\nunset label 1\n";
+      continue;
+    }
+    std::string clause;
+    for (const auto& p : plots[pattern]) clause += (clause.empty() ? "" : ", ") + p;
+    body += "plot " + clause + "\n";
+  }
+  body += "unset multiplot\n";
+  render_gnuplot(dir, name, data, body, 1200, 760);
+  f.drawn = true;
+  f.caption = fmt::format("{} points at batch {}{}; error bars are 95 % CIs of the median.", f.n, batch,
+                          cache ? (simulated ? "; misses from callgrind's cache simulator" : "; misses from hardware counters") : "");
+  return f;
+}
+
+// Bars: one group per label, one bar per series, optional text above each group.
+Figure bar_figure(const std::filesystem::path& dir, const std::string& name, const std::string& title, const std::string& ylabel,
+                  const std::vector<std::string>& groups, const std::vector<std::string>& series,
+                  const std::map<std::pair<std::string, std::string>, double>& values,
+                  const std::map<std::string, std::string>& group_notes, bool log_y) {
+  Figure f{name, title, "", false, "", 0};
+  if (values.empty()) {
+    f.missing = "no data";
+    return f;
+  }
+  const double width = 0.8 / static_cast<double>(series.size());
+  std::string data = "$bars << EOD\n";
+  double ymax = 0, ymin = 1e300;
+  for (size_t g = 0; g < groups.size(); ++g)
+    for (size_t s = 0; s < series.size(); ++s) {
+      auto it = values.find({groups[g], series[s]});
+      if (it == values.end()) continue;
+      double x = static_cast<double>(g) + (static_cast<double>(s) - (static_cast<double>(series.size()) - 1) / 2) * width;
+      data += fmt::format("{} {} {}\n", x, it->second, s + 1);
+      ymax = std::max(ymax, it->second), ymin = std::min(ymin, it->second);
+      ++f.n;
+    }
+  data += "EOD\n";
+  std::string body = fmt::format("set title {}\nset ylabel {}\nset grid ytics\nset style fill solid 0.8 border -1\n", quoted(title), quoted(ylabel));
+  body += fmt::format("set boxwidth {}\nset xrange [-0.6:{}]\n", width * 0.95, static_cast<double>(groups.size()) - 0.4);
+  body += "set xtics rotate by -30 font ',9' (";
+  for (size_t g = 0; g < groups.size(); ++g) body += fmt::format("{}{} {}", g ? ", " : "", quoted(groups[g]), g);
+  body += ")\n";
+  if (log_y) body += fmt::format("set logscale y\nset yrange [{}:{}]\n", ymin * 0.5, ymax * 3);
+  else body += fmt::format("set yrange [0:{}]\n", ymax * 1.2);
+  for (size_t g = 0; g < groups.size(); ++g)
+    if (auto it = group_notes.find(groups[g]); it != group_notes.end())
+      body += fmt::format("set label {} {} at {},{} center font ',9'\n", g + 1, quoted(it->second), g, log_y ? ymax * 1.8 : ymax * 1.1);
+  std::string clause;
+  for (size_t s = 0; s < series.size(); ++s)
+    clause += fmt::format("{}$bars using 1:($3=={} ? $2 : NaN) with boxes lc {} title {}", s ? ", " : "", s + 1, s + 1, quoted(series[s]));
+  body += "set key top left\nplot " + clause + "\n";
+  render_gnuplot(dir, name, data, body, 1100, 560);
+  f.drawn = true;
+  return f;
+}
+
+Figure zoo_figure(const Dataset& d, const Analysis& a, const BackendRoles& roles, const std::filesystem::path& dir) {
+  std::vector<std::string> nets, backends;
+  std::map<std::pair<std::string, std::string>, double> values;
+  for (const auto& m : d.ok) {
+    if (!m.pattern.empty() || m.batch != 1 || !m.isa.empty()) continue;
+    if (std::find(nets.begin(), nets.end(), m.model) == nets.end()) nets.push_back(m.model);
+    if (std::find(backends.begin(), backends.end(), m.backend) == backends.end()) backends.push_back(m.backend);
+    values[{m.model, m.backend}] = m.per_image_ms;
+  }
+  std::map<std::string, std::string> notes;
+  for (const auto& [net, s] : a.zoo_speedup) notes[net] = fmt::format("{:.1f}x", s);
+  Figure f = bar_figure(dir, "fig5_zoo", "Zoo: latency per image at batch 1 (label: " + roles.accelerated + " speed-up over " +
+                                             roles.native + ")",
+                        "ms / image (log)", nets, backends, values, notes, true);
+  if (f.drawn) f.caption = fmt::format("{} measurements of {} networks at batch 1.", f.n, nets.size());
+  else f.missing = "no zoo measurements at batch 1";
+  return f;
+}
+
+Figure roofline_figure(const Dataset& d, const std::filesystem::path& dir) {
+  Figure f{"fig6_roofline", "Roofline", "", false, "", 0};
+  double peak = 0, bw = 0;
+  std::map<std::string, std::string> blocks;
+  for (const auto& m : d.ok) {
+    if (!m.achieved_gflops || !m.intensity || !m.isa.empty()) continue;
+    if (m.peak_gflops) peak = *m.peak_gflops;
+    if (m.bandwidth_gbs) bw = *m.bandwidth_gbs;
+    blocks[m.backend] += fmt::format("{} {}\n", *m.intensity, *m.achieved_gflops);
+    ++f.n;
+  }
+  if (!f.n || peak <= 0 || bw <= 0) {
+    f.missing = "no measurements with roofline figures (run `formbench machine` before the study)";
+    return f;
+  }
+  std::string data, clause;
+  int i = 0;
+  for (const auto& [backend, rows] : blocks) {
+    data += fmt::format("$r{} << EOD\n{}EOD\n", i, rows);
+    clause += fmt::format("$r{} using 1:2 with points pt 7 ps 0.6 lc {} title {}, ", i, i + 1, quoted(backend));
+    ++i;
+  }
+  std::string body = fmt::format(
+      "set title 'Roofline: achieved GFLOP/s vs arithmetic intensity (min traffic)'\nset logscale xy\nset grid\n"
+      "set xlabel 'FLOP / byte'\nset ylabel 'GFLOP/s'\nset key bottom right\nset xrange [0.05:1000]\nroof(x) = (x*{} < {}) ? x*{} : {}\n"
+      "plot {}roof(x) with lines lw 2 lc rgb 'black' title 'roof: {:.0f} GFLOP/s, {:.1f} GB/s'\n",
+      bw, peak, bw, peak, clause, peak, bw);
+  render_gnuplot(dir, f.name, data, body, 900, 620);
+  f.drawn = true;
+  f.caption = fmt::format("{} measurements; peak and bandwidth from `formbench machine`.", f.n);
+  return f;
+}
+
+// Speed-up bought by each pass: latency with the pass switched off over
+// latency with everything on, same configuration.
+Figure ablation_figure(const Dataset& d, const BackendRoles& roles, const std::filesystem::path& dir) {
+  std::map<std::string, const Measurement*> full;
+  for (const auto& m : d.ok)
+    if (m.backend == roles.accelerated) full[m.key_without_backend()] = &m;
+  std::vector<std::string> groups, variants;
+  std::map<std::pair<std::string, std::string>, std::vector<double>> ratios;
+  for (const auto& m : d.ok) {
+    if (m.backend.rfind(roles.accelerated + ":", 0) != 0) continue;
+    auto it = full.find(m.key_without_backend());
+    if (it == full.end()) continue;
+    std::string group = m.pattern.empty() ? m.model : m.pattern;
+    std::string variant = m.backend.substr(roles.accelerated.size() + 1);
+    if (std::find(groups.begin(), groups.end(), group) == groups.end()) groups.push_back(group);
+    if (std::find(variants.begin(), variants.end(), variant) == variants.end()) variants.push_back(variant);
+    ratios[{group, variant}].push_back(m.per_image_ms / it->second->per_image_ms);
+  }
+  std::map<std::pair<std::string, std::string>, double> values;
+  for (const auto& [k, v] : ratios) {
+    double s = 0;
+    for (double x : v) s += x;
+    values[k] = s / static_cast<double>(v.size());
+  }
+  Figure f = bar_figure(dir, "fig7_ablation", "Ablation: slow-down when one engine pass is switched off (1 = pass buys nothing)",
+                        "latency(variant) / latency(" + roles.accelerated + ")", groups, variants, values, {}, false);
+  if (f.drawn) f.caption = fmt::format("{} variant/full ratios (mean over the matching configurations).", f.n);
+  else f.missing = "no " + roles.accelerated + ":<variant> measurements paired with " + roles.accelerated;
+  return f;
+}
+
+Figure isa_figure(const Dataset& d, const std::filesystem::path& dir) {
+  std::vector<std::string> groups, isas;
+  std::map<std::pair<std::string, std::string>, double> values;
+  std::set<std::string> capped_keys;
+  for (const auto& m : d.ok)
+    if (!m.isa.empty()) capped_keys.insert(m.key_without({"isa"}));
+  for (const auto& m : d.ok) {
+    if (!capped_keys.count(m.key_without({"isa"}))) continue;
+    std::string group = (m.pattern.empty() ? m.model : m.pattern) + " " + m.backend;
+    std::string isa = m.isa.empty() ? "native ISA" : m.isa;
+    if (std::find(groups.begin(), groups.end(), group) == groups.end()) groups.push_back(group);
+    if (std::find(isas.begin(), isas.end(), isa) == isas.end()) isas.push_back(isa);
+    values[{group, isa}] = m.per_image_ms;
+  }
+  Figure f = bar_figure(dir, "fig8_isa", "ISA cap: latency per image", "ms / image (log)", groups, isas, values, {}, true);
+  if (f.drawn) f.caption = fmt::format("{} measurements with and without an ISA cap.", f.n);
+  else f.missing = "no measurements with an isa= cap";
+  return f;
+}
+
+}  // namespace
+
+void render_gnuplot(const std::filesystem::path& dir, const std::string& name, const std::string& data, const std::string& body,
+                    int width, int height) {
+  std::filesystem::create_directories(dir);
+  std::filesystem::path script = dir / (name + ".gp");
+  {
+    std::ofstream out(script);
+    out << data;
+    out << fmt::format("set terminal svg size {},{} dynamic noenhanced font 'Helvetica,12' background rgb 'white'\n", width, height);
+    out << fmt::format("set output {}\n", quoted((dir / (name + ".svg")).string())) << body << "set output\nreset\n";
+    out << fmt::format("set terminal pngcairo size {},{} noenhanced font 'Helvetica,10' background rgb 'white'\n", width, height);
+    out << fmt::format("set output {}\n", quoted((dir / (name + ".png")).string())) << body << "set output\n";
+  }
+  std::string cmd = "gnuplot " + quoted(script.string()) + " 2>" + quoted((dir / (name + ".log")).string());
+  if (std::system(cmd.c_str()) != 0)
+    throw Error("gnuplot failed on " + script.string() + " (see " + name + ".log; is gnuplot installed? `make setup` installs it)");
+  std::filesystem::remove(dir / (name + ".log"));
+}
+
+std::vector<Figure> draw_figures(const Dataset& d, const Analysis& a, const BackendRoles& roles,
+                                 const std::filesystem::path& dir) {
+  std::vector<Figure> figs;
+  auto depth = series_over(d, "depth"), width = series_over(d, "width");
+  for (int64_t b : batches_of(depth))
+    figs.push_back(panel_figure(d, dir, fmt::format("fig1_depth_b{}", b), fmt::format("Latency per image vs depth, batch {}", b), "depth", b, false));
+  if (depth.empty()) figs.push_back({"fig1_depth", "Latency vs depth", "", false, "no depth sweep in the store", 0});
+  for (int64_t b : batches_of(width))
+    figs.push_back(panel_figure(d, dir, fmt::format("fig2_width_b{}", b), fmt::format("Latency per image vs width, batch {}", b), "width", b, false));
+  if (width.empty()) figs.push_back({"fig2_width", "Latency vs width", "", false, "no width sweep in the store", 0});
+  figs.push_back(panel_figure(d, dir, "fig3_cache_depth", "Last-level cache misses and latency vs depth, batch 1", "depth", 1, true));
+  figs.push_back(panel_figure(d, dir, "fig4_cache_width", "Last-level cache misses and latency vs width, batch 1", "width", 1, true));
+  figs.push_back(zoo_figure(d, a, roles, dir));
+  figs.push_back(roofline_figure(d, dir));
+  figs.push_back(ablation_figure(d, roles, dir));
+  figs.push_back(isa_figure(d, dir));
+  return figs;
+}
+
+}  // namespace fb::report

@@ -1,0 +1,168 @@
+#include "report/page.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <boost/archive/iterators/base64_from_binary.hpp>
+#include <boost/archive/iterators/transform_width.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "common/error.h"
+
+namespace fb::report {
+namespace {
+
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string base64(const std::string& bytes) {
+  using namespace boost::archive::iterators;
+  using It = base64_from_binary<transform_width<std::string::const_iterator, 6, 8>>;
+  std::string out(It(bytes.begin()), It(bytes.end()));
+  out.append((3 - bytes.size() % 3) % 3, '=');
+  return out;
+}
+
+std::string html_escape(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      default: o += c;
+    }
+  }
+  return o;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+void write_csv(const std::filesystem::path& file, const std::vector<std::string>& header,
+               const std::vector<std::vector<std::string>>& rows) {
+  std::ofstream out(file);
+  if (!out) throw Error("cannot write " + file.string());
+  auto line = [&](const std::vector<std::string>& r) {
+    for (size_t i = 0; i < r.size(); ++i) out << (i ? "," : "") << csv_field(r[i]);
+    out << "\n";
+  };
+  line(header);
+  for (const auto& r : rows) line(r);
+}
+
+std::string num(double v) { return fmt::format("{:.6g}", v); }
+std::string opt(const std::optional<double>& v) { return v ? num(*v) : ""; }
+
+std::vector<std::pair<std::string, std::string>> environment_rows(const nlohmann::json& env) {
+  std::vector<std::pair<std::string, std::string>> rows;
+  if (!env.is_object()) return rows;
+  for (const auto& [k, v] : env.items()) rows.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
+  return rows;
+}
+
+}  // namespace
+
+void write_tables(const ReportInputs& in, const std::filesystem::path& dir) {
+  std::filesystem::create_directories(dir);
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& m : in.data->ok)
+    rows.push_back({m.descriptor, m.model, m.backend, std::to_string(m.batch), std::to_string(m.threads), m.isa,
+                    num(m.per_image_ms), num(m.per_image_ci_low), num(m.per_image_ci_high), std::to_string(m.samples),
+                    num(m.flops), opt(m.ll_misses_sim), opt(m.llc_misses_hw), opt(m.achieved_gflops), num(m.foreign_cpu_pct)});
+  write_csv(dir / "measurements.csv",
+            {"descriptor", "model", "backend", "batch", "threads", "isa", "ms_per_image", "ci95_low", "ci95_high", "runs",
+             "flops_per_batch", "ll_misses_simulated", "llc_misses_hw", "achieved_gflops", "foreign_cpu_pct"},
+            rows);
+  rows.clear();
+  for (const auto& p : speedup_pairs(*in.data, *in.roles))
+    rows.push_back({p.native->key_without_backend(), num(p.native->per_image_ms), num(p.accelerated->per_image_ms), num(p.speedup())});
+  write_csv(dir / "speedups.csv", {"configuration", in.roles->native + "_ms", in.roles->accelerated + "_ms", "speedup"}, rows);
+  rows.clear();
+  for (const auto& w : in.analysis->width_exponents)
+    rows.push_back({w.pattern, w.backend, std::to_string(w.batch), num(w.k), num(w.r2), std::to_string(w.n)});
+  write_csv(dir / "width_exponents.csv", {"pattern", "backend", "batch", "k", "r2", "points"}, rows);
+  rows.clear();
+  for (const auto& c : in.analysis->claims) rows.push_back({c.claim, c.here, verdict_name(c.verdict)});
+  write_csv(dir / "claims.csv", {"study_claim", "this_machine", "verdict"}, rows);
+}
+
+void write_summary_md(const ReportInputs& in, const std::filesystem::path& file) {
+  std::ofstream out(file);
+  if (!out) throw Error("cannot write " + file.string());
+  out << "# formbench report\n\nStore: `" << in.store_path << "` — " << in.data->ok.size() << " measurements ok, "
+      << in.data->failed << " failed, " << in.data->skipped << " skipped. Native: `" << in.roles->native
+      << "`, accelerated: `" << in.roles->accelerated << "`. Speed-up = native latency / accelerated latency; "
+      << "the study's percentages are read as ratios (380 % = 3.8x).\n\n## The study vs this machine\n\n"
+      << "| study claim | this machine | verdict |\n|---|---|---|\n";
+  for (const auto& c : in.analysis->claims) out << "| " << c.claim << " | " << c.here << " | " << verdict_name(c.verdict) << " |\n";
+  out << "\n## Findings\n\n";
+  for (const auto& f : in.analysis->findings) out << "- **" << f.title << "**: " << f.value << " (n = " << f.n << ")\n";
+  out << "\n## Figures\n\n";
+  for (const auto& f : *in.figures) {
+    if (f.drawn) out << "- [" << f.title << "](figures/" << f.name << ".svg): " << f.caption << "\n";
+    else out << "- " << f.title << ": not drawn, " << f.missing << "\n";
+  }
+  out << "\n## Machine\n\n";
+  for (const auto& [k, v] : environment_rows(in.data->environment)) out << "- " << k << ": " << v << "\n";
+}
+
+void write_index_html(const ReportInputs& in, const std::filesystem::path& out_dir) {
+  std::ofstream out(out_dir / "index.html");
+  if (!out) throw Error("cannot write " + (out_dir / "index.html").string());
+  out << "<!doctype html><html><head><meta charset='utf-8'><title>formbench report</title><style>"
+         "body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}"
+         "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}"
+         "th{background:#f0f0f0}.reproduced{color:#070}.not-reproduced{color:#b00}.not-measured{color:#888}"
+         "figure{margin:2em 0}img{max-width:100%;border:1px solid #ddd}figcaption{color:#555;font-size:90%}"
+         "</style></head><body>\n<h1>formbench report</h1>\n";
+  out << "<p>Store <code>" << html_escape(in.store_path) << "</code>: " << in.data->ok.size() << " measurements ok, "
+      << in.data->failed << " failed, " << in.data->skipped << " skipped. Native framework: <code>"
+      << html_escape(in.roles->native) << "</code>; accelerated engine: <code>" << html_escape(in.roles->accelerated)
+      << "</code>. Speed-up = native latency / accelerated latency (per image, median); the study's percentages are read as "
+         "ratios (380 % = 3.8x). FLOPs = 2 x MACs.</p>\n";
+  out << "<h2>The study vs this machine</h2>\n<table><tr><th>study claim</th><th>this machine</th><th>verdict</th></tr>\n";
+  for (const auto& c : in.analysis->claims) {
+    std::string v = verdict_name(c.verdict), cls = v;
+    std::replace(cls.begin(), cls.end(), ' ', '-');
+    out << "<tr><td>" << html_escape(c.claim) << "</td><td>" << html_escape(c.here) << "</td><td class='" << cls << "'>" << v
+        << "</td></tr>\n";
+  }
+  out << "</table>\n<h2>Findings</h2>\n<table><tr><th>question</th><th>result</th><th>n</th></tr>\n";
+  for (const auto& f : in.analysis->findings)
+    out << "<tr><td>" << html_escape(f.title) << "</td><td>" << html_escape(f.value) << "</td><td>" << f.n << "</td></tr>\n";
+  out << "</table>\n<h2>Figures</h2>\n";
+  for (const auto& f : *in.figures) {
+    if (!f.drawn) {
+      out << "<p><b>" << html_escape(f.title) << "</b>: not drawn — " << html_escape(f.missing) << ".</p>\n";
+      continue;
+    }
+    std::string png = read_file(out_dir / "figures" / (f.name + ".png"));
+    out << "<figure id='" << f.name << "'><img alt='" << html_escape(f.title) << "' src='data:image/png;base64," << base64(png)
+        << "'><figcaption>" << html_escape(f.title) << ". " << html_escape(f.caption) << " (<a href='figures/" << f.name
+        << ".svg'>SVG</a>)</figcaption></figure>\n";
+  }
+  out << "<h2>Speed-ups</h2>\n<table><tr><th>configuration</th><th>" << html_escape(in.roles->native) << " ms/img</th><th>"
+      << html_escape(in.roles->accelerated) << " ms/img</th><th>speed-up</th></tr>\n";
+  for (const auto& p : speedup_pairs(*in.data, *in.roles))
+    out << "<tr><td><code>" << html_escape(p.native->key_without_backend()) << "</code></td><td>"
+        << fmt::format("{:.3f}", p.native->per_image_ms) << "</td><td>" << fmt::format("{:.3f}", p.accelerated->per_image_ms)
+        << "</td><td>" << fmt::format("{:.2f}x", p.speedup()) << "</td></tr>\n";
+  out << "</table>\n<p>All rows: <a href='tables/measurements.csv'>tables/measurements.csv</a>.</p>\n";
+  out << "<h2>Machine and environment</h2>\n<table>\n";
+  for (const auto& [k, v] : environment_rows(in.data->environment))
+    out << "<tr><td>" << html_escape(k) << "</td><td>" << html_escape(v) << "</td></tr>\n";
+  out << "</table>\n</body></html>\n";
+}
+
+}  // namespace fb::report

@@ -1,0 +1,24 @@
+#pragma once
+// Writers for the report's outputs: index.html (self-contained), summary.md
+// and tables/*.csv, all from the same Dataset, Analysis and figures.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "report/figures.h"
+
+namespace fb::report {
+
+struct ReportInputs {
+  std::string store_path;
+  const Dataset* data;
+  const Analysis* analysis;
+  const BackendRoles* roles;
+  const std::vector<Figure>* figures;
+};
+
+void write_tables(const ReportInputs& in, const std::filesystem::path& tables_dir);
+void write_summary_md(const ReportInputs& in, const std::filesystem::path& file);
+void write_index_html(const ReportInputs& in, const std::filesystem::path& out_dir);
+
+}  // namespace fb::report

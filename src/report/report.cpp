@@ -1,0 +1,25 @@
+#include "report/report.h"
+
+#include "report/figures.h"
+#include "report/page.h"
+
+namespace fb::report {
+
+ReportSummary write_report(const std::string& db_path, const std::filesystem::path& out_dir, const BackendRoles& roles) {
+  Dataset data = load_dataset(db_path);
+  Analysis analysis = analyse(data, roles);
+  std::filesystem::create_directories(out_dir);
+  std::vector<Figure> figures = draw_figures(data, analysis, roles, out_dir / "figures");
+  ReportInputs in{db_path, &data, &analysis, &roles, &figures};
+  write_tables(in, out_dir / "tables");
+  write_summary_md(in, out_dir / "summary.md");
+  write_index_html(in, out_dir);
+
+  ReportSummary s;
+  s.index = out_dir / "index.html";
+  s.measurements = data.ok.size();
+  for (const auto& f : figures) (f.drawn ? s.figures_drawn : s.figures_missing)++;
+  return s;
+}
+
+}  // namespace fb::report

@@ -1,0 +1,50 @@
+#pragma once
+// Planning figures from the cost model, before anything runs: the time a
+// configuration will take (for --dry-run and the ETA) and the memory it will
+// need (for the pre-flight). Both are rough by design; the assumptions are
+// stated here and in docs/study.md.
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "study/grid.h"
+#include "study/spec.h"
+
+namespace fb::study {
+
+struct ConfigCost {
+  int64_t macs = 0;                   // at the configuration's batch
+  int64_t weight_bytes = 0;
+  int64_t peak_activation_bytes = 0;  // at the configuration's batch
+};
+
+// Cost figures scale linearly with batch, so each model is built once (batch 1).
+class CostCache {
+ public:
+  ConfigCost of(const Config& c);
+
+ private:
+  std::map<std::string, ConfigCost> per_model_;
+};
+
+// Assumed sustained GFLOP/s per thread (FLOPs = 2 x MACs) and fixed cost per
+// measurement (process start, library load, compile) for a backend name.
+struct BackendAssumption {
+  double gflops_per_thread;
+  double startup_s;
+};
+BackendAssumption assumption_for(const std::string& backend);
+
+// Seconds one measurement takes: startup + 3 warm-up runs + max(min_runs
+// runs, min_time); a cache-simulated one adds one run under callgrind
+// (assumed 60x slower) and its start-up.
+double estimate_seconds(const Config& c, const ConfigCost& cost, const MeasurePolicy& policy);
+
+// Peak resident bytes: activations + weights x backend factor (copies in
+// blocked layouts, folded BN) + a fixed runtime base; doubled under valgrind.
+int64_t estimate_peak_bytes(const Config& c, const ConfigCost& cost);
+
+// MemAvailable from /proc/meminfo, in bytes (0 if unreadable).
+int64_t mem_available_bytes();
+
+}  // namespace fb::study

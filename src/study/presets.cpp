@@ -1,0 +1,128 @@
+// The built-in sweeps. Sizes and their reasons are in docs/study.md
+// ("Presets"); change both together.
+#include "study/presets.h"
+
+#include <algorithm>
+
+#include "common/error.h"
+
+namespace fb::study {
+namespace {
+
+const std::vector<std::string> kNativeVsAccelerated = {"torch", "onednn"};
+const std::vector<std::string> kAblation = {"onednn",         "onednn:nofuse",    "onednn:nofold", "onednn:nosum",
+                                            "onednn:nodwfuse", "onednn:plain",    "onednn:noprepack",
+                                            "onednn:noplan"};
+
+SweepGroup pattern_group(std::string name, std::vector<int64_t> depths, std::vector<int64_t> widths,
+                         std::vector<int64_t> res, std::vector<int64_t> batches,
+                         std::vector<std::string> backends = kNativeVsAccelerated,
+                         std::vector<std::string> patterns = study_patterns()) {
+  SweepGroup g;
+  g.name = std::move(name);
+  g.patterns = std::move(patterns);
+  g.depths = std::move(depths);
+  g.widths = std::move(widths);
+  g.resolutions = std::move(res);
+  g.batches = std::move(batches);
+  g.backends = std::move(backends);
+  return g;
+}
+
+// Experiment 1, depth: width 32 (the study's narrowest, so depth is what
+// grows) at res 112 (a quarter of the MACs of 224; batch 32 x depth 50 at
+// 224 would take minutes per inference on 2 cores).
+SweepGroup depth_group() { return pattern_group("depth", {10, 20, 30, 40, 50}, {32}, {112}, {1, 8, 16, 32}); }
+
+// Experiment 1, width: depth 10 at res 112, batch 1.
+SweepGroup width_group() { return pattern_group("width", {10}, {32, 64, 128, 256, 512}, {112}, {1}); }
+
+// Experiment 2 under callgrind's cache model (perf counters are often
+// unavailable in VMs). Depth grid as in experiment 1 at batch 1; the width
+// grid at res 56 so width 512 stays a few minutes under the simulator.
+std::vector<SweepGroup> cache_groups() {
+  SweepGroup depth = pattern_group("cache-depth", {10, 20, 30, 40, 50}, {32}, {112}, {1});
+  SweepGroup width = pattern_group("cache-width", {10}, {32, 64, 128, 256, 512}, {56}, {1});
+  depth.cache_sims = width.cache_sims = {"host"};
+  return {depth, width};
+}
+
+SweepGroup zoo_group(std::vector<std::string> models, std::vector<std::string> backends) {
+  SweepGroup g;
+  g.name = "zoo";
+  g.models = std::move(models);
+  g.backends = std::move(backends);
+  return g;
+}
+
+// One engine switch off at a time, every pattern, one mid-sized network.
+SweepGroup ablation_group() { return pattern_group("ablation", {20}, {64}, {112}, {1}, kAblation); }
+
+SweepSpec make(const std::string& name, std::vector<SweepGroup> groups) {
+  SweepSpec s;
+  s.name = name;
+  s.source = "preset " + name;
+  s.groups = std::move(groups);
+  return s;
+}
+
+SweepSpec quick() {
+  // Small enough for a few minutes on 2 cores: res 64, batch 1.
+  std::vector<SweepGroup> g;
+  g.push_back(pattern_group("depth", {10, 30}, {32}, {64}, {1}));
+  g.push_back(pattern_group("width", {10}, {32, 128}, {64}, {1}));
+  SweepGroup cache = pattern_group("cache", {10}, {32}, {32}, {1}, kNativeVsAccelerated, {"standard", "dw_bottleneck"});
+  cache.cache_sims = {"host"};
+  g.push_back(cache);
+  g.push_back(zoo_group({"resnet18", "mobilenet_v2"}, {"torch", "torch-jit", "onednn"}));
+  g.push_back(pattern_group("ablation", {10}, {32}, {64}, {1}, {"onednn:nofuse", "onednn:nofold", "onednn:plain"},
+                            {"bottleneck", "dw_bottleneck"}));
+  return make("quick", g);
+}
+
+}  // namespace
+
+const std::vector<std::string>& study_patterns() {
+  static const std::vector<std::string> p = {"standard",     "factorized",    "bottleneck",
+                                             "dw_separable", "dw_bottleneck", "grouped"};
+  return p;
+}
+
+const std::vector<std::string>& study_zoo() {
+  static const std::vector<std::string> z = {"resnet18",        "resnet34",         "resnet50",     "resnet101",
+                                             "resnet152",       "resnext50_32x4d",  "resnext101_32x8d",
+                                             "mobilenet_v2",    "inception_v3",     "darts",        "darts_opt",
+                                             "nasnet_a_large"};
+  return z;
+}
+
+const std::vector<std::string>& preset_names() {
+  static const std::vector<std::string> n = {"depth", "width", "cache", "zoo", "ablation", "paper", "quick"};
+  return n;
+}
+
+bool is_preset(const std::string& name) {
+  return std::find(preset_names().begin(), preset_names().end(), name) != preset_names().end();
+}
+
+SweepSpec preset(const std::string& name) {
+  const SweepGroup zoo = zoo_group(study_zoo(), {"torch", "torch-jit", "onednn"});
+  if (name == "depth") return make(name, {depth_group()});
+  if (name == "width") return make(name, {width_group()});
+  if (name == "cache") return make(name, cache_groups());
+  if (name == "zoo") return make(name, {zoo});
+  if (name == "ablation") return make(name, {ablation_group()});
+  if (name == "paper") {
+    std::vector<SweepGroup> g = {depth_group(), width_group()};
+    for (auto& c : cache_groups()) g.push_back(c);
+    g.push_back(zoo);
+    g.push_back(ablation_group());
+    return make(name, g);
+  }
+  if (name == "quick") return quick();
+  std::string known;
+  for (const auto& n : preset_names()) known += (known.empty() ? "" : ", ") + n;
+  throw UsageError("unknown preset '" + name + "'; presets: " + known);
+}
+
+}  // namespace fb::study

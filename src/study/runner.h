@@ -1,0 +1,50 @@
+#pragma once
+// Runs a sweep: expands the spec, keeps this shard's part, skips what the
+// store already holds for this machine, and measures the rest one child
+// process at a time, storing each record as soon as it arrives.
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "study/grid.h"
+#include "study/machine.h"
+#include "study/spec.h"
+#include "study/store.h"
+
+namespace fb::study {
+
+struct RunOptions {
+  std::string db_path = "results.sqlite";
+  std::optional<Shard> shard;
+  bool retry_failed = false;  // also rerun rows stored failed or skipped
+  double max_time_s = 0;      // 0 = no limit; else start nothing new after this
+  // argv before the descriptor; empty = {this executable, "measure"}.
+  std::vector<std::string> measure_command;
+  // Backend names this formbench has (without variants); when non-empty an
+  // unknown backend in the spec is a UsageError before anything runs.
+  std::vector<std::string> known_backends;
+  std::optional<int64_t> mem_available;  // bytes; default MemAvailable from /proc/meminfo
+  std::string command_line;              // recorded with the sweep
+  std::ostream* log = nullptr;           // default std::cerr
+  std::optional<bool> tty;               // default: whether the log is a terminal
+};
+
+struct RunSummary {
+  int64_t grid = 0, in_shard = 0, already_stored = 0;  // already_stored: skipped by resume
+  int64_t ok = 0, failed = 0, skipped = 0;             // written by this run
+  int64_t left = 0;                                    // not started because of --max-time
+};
+
+RunSummary run_sweep(const SweepSpec& spec, const RunOptions& opts);
+
+// The --dry-run text: every configuration of this shard with its estimate,
+// what a resume would skip, the total and the assumptions behind it.
+std::string dry_run(const SweepSpec& spec, const RunOptions& opts);
+
+// One configuration through the measure command, as a store row (without
+// sweep id and machine). Never throws for the child's failures.
+Measurement measure_config(const Config& c, const std::vector<std::string>& command, const MeasurePolicy& policy);
+
+}  // namespace fb::study

@@ -1,0 +1,285 @@
+// TOML spec parsing. The format (docs/study.md):
+//   name = "..."                      optional, defaults to the file's stem
+//   [measure]  timeout, min_runs, min_time, args
+//   [defaults] any group key but name, inherited by every group
+//   [[group]]  name, models | patterns + depth/width/res, batch, backends,
+//              threads, isa, cache_sim, env
+#include "study/spec.h"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/error.h"
+#include "models/catalog.h"
+#include "study/presets.h"
+
+namespace fb::study {
+namespace {
+
+const std::vector<std::string> kGroupKeys = {"name",    "models",  "patterns", "depth", "width",     "res",
+                                             "batch",   "backends", "threads", "isa",   "cache_sim", "env"};
+const std::vector<std::string> kMeasureKeys = {"timeout", "min_runs", "min_time", "args"};
+const std::vector<std::string> kTopKeys = {"name", "measure", "defaults", "group"};
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+bool token_ok(const std::string& s, const std::string& extra) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [&](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || extra.find(c) != std::string::npos;
+  });
+}
+
+class Parser {
+ public:
+  explicit Parser(std::string file) : file_(std::move(file)) {}
+
+  [[noreturn]] void fail(const toml::node& at, const std::string& msg) const {
+    throw UsageError(file_ + ":" + std::to_string(at.source().begin.line) + ": " + msg);
+  }
+
+  void check_keys(const toml::table& t, const std::vector<std::string>& allowed, const std::string& where) const {
+    for (const auto& [k, v] : t)
+      if (std::find(allowed.begin(), allowed.end(), std::string(k.str())) == allowed.end())
+        fail(v, "unknown key '" + std::string(k.str()) + "' in " + where + "; expected one of: " + join(allowed));
+  }
+
+  // A scalar or a list of scalars of type T, as a list.
+  template <typename T>
+  std::vector<T> list(const toml::node& n, const std::string& key, const char* type_name) const {
+    std::vector<T> out;
+    auto take = [&](const toml::node& x) {
+      if (auto v = x.value_exact<T>()) {
+        out.push_back(*v);
+      } else {
+        fail(x, "'" + key + "' must be " + type_name + " or a list of them");
+      }
+    };
+    if (const auto* arr = n.as_array()) {
+      if (arr->empty()) fail(n, "'" + key + "' is an empty list; give at least one value or leave the key out");
+      for (const auto& x : *arr) take(x);
+    } else {
+      take(n);
+    }
+    return out;
+  }
+
+  std::vector<int64_t> ints(const toml::node& n, const std::string& key, int64_t min) const {
+    auto v = list<int64_t>(n, key, "an integer");
+    for (int64_t x : v)
+      if (x < min) fail(n, "'" + key + "' values must be at least " + std::to_string(min) + ", got " + std::to_string(x));
+    return v;
+  }
+
+  std::vector<std::string> tokens(const toml::node& n, const std::string& key, const std::string& extra,
+                                  const std::string& expected) const {
+    auto v = list<std::string>(n, key, "a string");
+    for (const auto& s : v)
+      if (!token_ok(s, extra)) fail(n, "'" + key + "' value '" + s + "' is not valid; expected " + expected);
+    return v;
+  }
+
+  double duration(const toml::node& n, const std::string& key) const {
+    if (auto v = n.value<double>()) return *v;
+    if (auto s = n.value_exact<std::string>()) {
+      try {
+        return parse_duration(*s, key);
+      } catch (const UsageError& e) {
+        fail(n, e.what());
+      }
+    }
+    fail(n, "'" + key + "' must be seconds or a duration string such as \"90s\" or \"30m\"");
+  }
+
+  void group_keys(const toml::table& t, SweepGroup& g) const {
+    for (const auto& [key_view, node] : t) {
+      const std::string key(key_view.str());
+      if (key == "name") {
+        auto s = node.value_exact<std::string>();
+        if (!s) fail(node, "'name' must be a string");
+        g.name = *s;
+      } else if (key == "models") {
+        g.models = list<std::string>(node, key, "a model descriptor string");
+        for (const auto& m : g.models) check_model(node, m);
+      } else if (key == "patterns") {
+        g.patterns = list<std::string>(node, key, "a pattern name");
+        for (auto& p : g.patterns) {
+          if (p.rfind("pattern:", 0) == 0) p = p.substr(8);
+          if (std::find(study_patterns().begin(), study_patterns().end(), p) == study_patterns().end())
+            fail(node, "unknown pattern '" + p + "'; expected one of: " + join(study_patterns()));
+        }
+      } else if (key == "depth") {
+        g.depths = ints(node, key, 1);
+      } else if (key == "width") {
+        g.widths = ints(node, key, 1);
+      } else if (key == "res") {
+        g.resolutions = ints(node, key, 4);
+      } else if (key == "batch") {
+        g.batches = ints(node, key, 1);
+      } else if (key == "threads") {
+        g.threads = ints(node, key, 0);
+      } else if (key == "backends") {
+        g.backends = tokens(node, key, "_-:", "a backend name such as \"torch\" or \"onednn:nofuse\"");
+        for (const auto& b : g.backends)
+          if (std::count(b.begin(), b.end(), ':') > 1 || b.front() == ':' || b.back() == ':')
+            fail(node, "backend '" + b + "' is not of the form NAME or NAME:VARIANT");
+      } else if (key == "isa") {
+        g.isas = tokens(node, key, "_", "an ISA name such as \"avx2\" or \"avx512_core\"");
+      } else if (key == "cache_sim") {
+        if (auto b = node.value_exact<bool>()) {
+          g.cache_sims = *b ? std::vector<std::string>{"host"} : std::vector<std::string>{};
+        } else {
+          g.cache_sims = tokens(node, key, "_,.-", "true, false, \"host\", \"i5-7600k\" or \"SIZE,ASSOC,LINE\"");
+        }
+      } else if (key == "env") {
+        const auto* env = node.as_table();
+        if (!env) fail(node, "'env' must be a table, e.g. env = { OMP_WAIT_POLICY = \"passive\" }");
+        g.env.clear();
+        for (const auto& [name, value] : *env) {
+          std::string n(name.str());
+          if (!token_ok(n, "_") || std::isdigit(static_cast<unsigned char>(n[0])))
+            fail(value, "environment variable name '" + n + "' is not valid; expected letters, digits and _");
+          std::string v;
+          if (auto s = value.value_exact<std::string>()) v = *s;
+          else if (auto i = value.value_exact<int64_t>()) v = std::to_string(*i);
+          else fail(value, "env." + n + " must be a string or an integer");
+          if (v.empty() || std::any_of(v.begin(), v.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); }))
+            fail(value, "env." + n + " = '" + v + "': values must be non-empty and without spaces (they go into the descriptor)");
+          g.env.emplace_back(n, v);
+        }
+      }
+    }
+  }
+
+  void check_model(const toml::node& at, const std::string& text) const {
+    try {
+      resolve_model(Descriptor::parse(text));
+    } catch (const UsageError& e) {
+      fail(at, e.what());
+    }
+  }
+
+  SweepSpec parse(const std::string& text) {
+    toml::table root;
+    try {
+      root = toml::parse(text, file_);
+    } catch (const toml::parse_error& e) {
+      throw UsageError(file_ + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()) +
+                       "; expected TOML (see docs/study.md for the spec format)");
+    }
+    check_keys(root, kTopKeys, "the spec");
+    SweepSpec spec;
+    spec.source = file_;
+    spec.name = std::filesystem::path(file_).stem().string();
+    if (const auto* n = root.get("name")) {
+      auto s = n->value_exact<std::string>();
+      if (!s || s->empty()) fail(*n, "'name' must be a non-empty string");
+      spec.name = *s;
+    }
+    if (const auto* m = root.get("measure")) {
+      const auto* t = m->as_table();
+      if (!t) fail(*m, "'measure' must be a table: [measure]");
+      check_keys(*t, kMeasureKeys, "[measure]");
+      if (const auto* n = t->get("timeout")) spec.measure.timeout_s = duration(*n, "timeout");
+      if (const auto* n = t->get("min_time")) spec.measure.min_time_s = duration(*n, "min_time");
+      if (const auto* n = t->get("min_runs")) spec.measure.min_runs = static_cast<int>(ints(*n, "min_runs", 1).at(0));
+      if (const auto* n = t->get("args")) spec.measure.args = list<std::string>(*n, "args", "a string");
+    }
+    SweepGroup defaults;
+    if (const auto* d = root.get("defaults")) {
+      const auto* t = d->as_table();
+      if (!t) fail(*d, "'defaults' must be a table: [defaults]");
+      auto keys = kGroupKeys;
+      keys.erase(keys.begin());  // a default name makes no sense
+      check_keys(*t, keys, "[defaults]");
+      group_keys(*t, defaults);
+    }
+    const auto* groups = root.get("group");
+    if (!groups) throw UsageError(file_ + ": no [[group]] tables; a spec needs at least one (see docs/study.md)");
+    const auto* arr = groups->as_array();
+    if (!arr || !arr->is_array_of_tables()) fail(*groups, "'group' must be an array of tables: [[group]]");
+    for (const auto& node : *arr) {
+      const auto& t = *node.as_table();
+      check_keys(t, kGroupKeys, "[[group]]");
+      SweepGroup g = defaults;
+      g.name = "group" + std::to_string(spec.groups.size() + 1);
+      group_keys(t, g);
+      if (g.models.empty() && g.patterns.empty())
+        fail(node, "group '" + g.name + "' has neither 'models' nor 'patterns'; give at least one");
+      if (g.patterns.empty() && !(g.depths.empty() && g.widths.empty() && g.resolutions.empty()))
+        fail(node, "group '" + g.name + "' sets depth/width/res without 'patterns'; they apply to the pattern grid");
+      if (g.backends.empty())
+        fail(node, "group '" + g.name + "' has no 'backends' (here or in [defaults]); e.g. backends = [\"torch\", \"onednn\"]");
+      spec.groups.push_back(std::move(g));
+    }
+    return spec;
+  }
+
+ private:
+  std::string file_;
+};
+
+}  // namespace
+
+SweepSpec parse_spec(const std::string& toml_text, const std::string& file_name) {
+  return Parser(file_name).parse(toml_text);
+}
+
+SweepSpec load_spec(const std::string& name) {
+  if (is_preset(name)) return preset(name);
+  std::ifstream in(name);
+  if (!in) {
+    if (name.find('/') == std::string::npos && name.find(".toml") == std::string::npos)
+      throw UsageError("unknown preset '" + name + "'; presets: " + join(preset_names()) +
+                       "; or give the path of a .toml spec");
+    throw UsageError("cannot read spec file '" + name + "'");
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_spec(text.str(), name);
+}
+
+double parse_duration(const std::string& text, const std::string& what) {
+  auto bad = [&]() -> UsageError {
+    return UsageError(what + " '" + text + "' is not a duration; expected e.g. 90, 90s, 30m, 2h or 1h30m");
+  };
+  if (text.empty()) throw bad();
+  double total = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t j = i;
+    while (j < text.size() && (std::isdigit(static_cast<unsigned char>(text[j])) || text[j] == '.')) ++j;
+    if (j == i) throw bad();
+    double v = 0;
+    try {
+      v = std::stod(text.substr(i, j - i));
+    } catch (const std::exception&) {
+      throw bad();
+    }
+    double unit = 1;
+    if (j < text.size()) {
+      switch (text[j]) {
+        case 's': unit = 1; break;
+        case 'm': unit = 60; break;
+        case 'h': unit = 3600; break;
+        default: throw bad();
+      }
+      ++j;
+    } else if (i != 0) {
+      throw bad();  // "1h30" is ambiguous
+    }
+    total += v * unit;
+    i = j;
+  }
+  return total;
+}
+
+}  // namespace fb::study

@@ -1,0 +1,56 @@
+#pragma once
+// What a sweep measures: groups of models (named models or pattern grids)
+// crossed with run settings, plus the measurement policy the runner applies.
+// Built-in presets (presets.h) and user TOML files (docs/study.md) both end
+// up as a SweepSpec; grid.h expands one into measurement descriptors.
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace fb::study {
+
+// One block of a sweep: every model crossed with every run setting.
+struct SweepGroup {
+  std::string name;                 // for logs and docs: "depth", "zoo", ...
+  std::vector<std::string> models;  // model descriptors: "resnet18", "pattern:grouped groups=4"
+  // Pattern grid: pattern names (with or without "pattern:") x depth x width x res;
+  // an empty knob list keeps the model's default.
+  std::vector<std::string> patterns;
+  std::vector<int64_t> depths, widths, resolutions;
+  std::vector<int64_t> batches{1};
+  std::vector<std::string> backends;  // "torch", "onednn:nofuse", ...
+  std::vector<int64_t> threads{0};    // 0 = every core of the machine running the sweep
+  std::vector<std::string> isas;      // empty = no cap (no isa field)
+  std::vector<std::string> cache_sims;  // empty = off; "host", "i5-7600k", "SIZE,ASSOC,LINE"
+  std::vector<std::pair<std::string, std::string>> env;  // env.NAME=value fields
+};
+
+// How the runner treats each configuration. The measurer's own stopping rule
+// decides how long a measurement takes; min_runs and min_time_s describe it
+// for the time estimate only.
+struct MeasurePolicy {
+  double timeout_s = 1800;         // a measurement still running after this is killed and stored failed
+  int min_runs = 10;               // timed runs the measurer makes at least (estimate only)
+  double min_time_s = 1.0;         // timed seconds the measurer spends at least (estimate only)
+  std::vector<std::string> args;   // passed to the measure command before the descriptor
+};
+
+struct SweepSpec {
+  std::string name;    // stored in the sweeps table
+  std::string source;  // "preset quick" or the TOML file's path
+  std::vector<SweepGroup> groups;
+  MeasurePolicy measure;
+};
+
+// Parses a TOML spec. Errors are UsageErrors of the form
+// "FILE:LINE: what is wrong; what is expected".
+SweepSpec parse_spec(const std::string& toml_text, const std::string& file_name);
+
+// A preset name ("quick", "paper", ...) or a path to a .toml file.
+SweepSpec load_spec(const std::string& preset_or_path);
+
+// "90", "90s", "30m", "2h", "1h30m" -> seconds. UsageError naming `what` otherwise.
+double parse_duration(const std::string& text, const std::string& what);
+
+}  // namespace fb::study

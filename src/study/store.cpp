@@ -1,0 +1,191 @@
+#include "study/store.h"
+
+#include <nlohmann/json.hpp>
+
+#include "models/descriptor.h"
+
+namespace fb::study {
+namespace {
+
+using nlohmann::json;
+
+std::optional<double> number(const json& j, const char* pointer) {
+  try {
+    const json& v = j.at(json::json_pointer(pointer));
+    if (v.is_number()) return v.get<double>();
+  } catch (const json::exception&) {
+  }
+  return std::nullopt;
+}
+
+std::optional<int64_t> whole(const json& j, const char* pointer) {
+  auto v = number(j, pointer);
+  if (!v) return std::nullopt;
+  return static_cast<int64_t>(*v);
+}
+
+// The descriptor's run fields, split from the model's canonical form.
+struct RunFields {
+  std::string model, backend, isa, cache_sim;
+  std::optional<int64_t> batch, threads;
+};
+
+RunFields split(const std::string& descriptor) {
+  RunFields r;
+  Descriptor d;
+  try {
+    d = Descriptor::parse(descriptor);
+  } catch (const std::exception&) {
+    r.model = descriptor;
+    return r;
+  }
+  Descriptor model{d.head, {}};
+  for (const auto& [k, v] : d.fields) {
+    auto as_int = [&]() -> std::optional<int64_t> {
+      try {
+        return parse_integer(v, k);
+      } catch (const std::exception&) {
+        return std::nullopt;
+      }
+    };
+    if (k == "backend") r.backend = v;
+    else if (k == "batch") r.batch = as_int();
+    else if (k == "threads") r.threads = as_int();
+    else if (k == "isa") r.isa = v;
+    else if (k == "cache_sim") r.cache_sim = v;
+    else if (k.rfind("env.", 0) == 0) continue;
+    else model.fields.emplace_back(k, v);
+  }
+  r.model = model.str();
+  return r;
+}
+
+std::optional<std::string> nonempty(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
+}  // namespace
+
+void Store::add_machine(const MachineInfo& m) {
+  db_.prepare("INSERT OR IGNORE INTO machines (id, cpu_model, cores, memory_bytes, kernel, hostname, first_seen) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, m.id).bind(2, m.cpu_model).bind(3, m.cores).bind(4, m.memory_bytes)
+      .bind(5, m.kernel).bind(6, m.hostname).bind(7, utc_now())
+      .run();
+}
+
+std::optional<MachineInfo> Store::machine(const std::string& id) {
+  auto q = db_.prepare("SELECT id, cpu_model, cores, memory_bytes, kernel, hostname FROM machines WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return MachineInfo{q.text(0), q.text(1), q.text(4), q.text(5), q.integer(2), q.integer(3)};
+}
+
+int64_t Store::begin_sweep(const SweepRow& s) {
+  db_.prepare("INSERT INTO sweeps (name, source, machine_id, shard, command, grid_size, started_at, outcome) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(1, s.name).bind(2, s.source).bind(3, s.machine_id).bind(4, s.shard).bind(5, s.command)
+      .bind(6, s.grid_size).bind(7, s.started_at.empty() ? utc_now() : s.started_at)
+      .bind(8, s.outcome.empty() ? std::string("running") : s.outcome)
+      .run();
+  auto q = db_.prepare("SELECT last_insert_rowid()");
+  q.step();
+  return q.integer(0);
+}
+
+void Store::end_sweep(int64_t id, const std::string& outcome) {
+  db_.prepare("UPDATE sweeps SET finished_at = ?, outcome = ? WHERE id = ?")
+      .bind(1, utc_now()).bind(2, outcome).bind(3, id)
+      .run();
+}
+
+std::vector<SweepRow> Store::sweeps() {
+  std::vector<SweepRow> out;
+  auto q = db_.prepare("SELECT id, name, source, machine_id, shard, command, started_at, finished_at, outcome, "
+                       "grid_size FROM sweeps ORDER BY id");
+  while (q.step())
+    out.push_back({q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5), q.text(6), q.text(7),
+                   q.text(8), q.integer(9)});
+  return out;
+}
+
+void Store::put(const Measurement& m) {
+  json record = json::parse(m.record_json, nullptr, /*allow_exceptions=*/false);
+  if (record.is_discarded()) record = json::object();
+  const RunFields f = split(m.descriptor);
+  std::optional<double> foreign = number(record, "/foreign_cpu_pct");
+  Transaction t(db_);
+  db_.prepare(
+         "INSERT INTO measurements (descriptor, machine_id, sweep_id, status, error, model, backend, batch, threads, "
+         "isa, cache_sim, latency_median_ms, per_image_median_ms, per_image_ci95_low_ms, per_image_ci95_high_ms, "
+         "macs, params, ll_misses, llc_misses, foreign_cpu_pct, record_json, started_at, finished_at) "
+         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+         "ON CONFLICT (descriptor, machine_id) DO UPDATE SET sweep_id = excluded.sweep_id, status = excluded.status, "
+         "error = excluded.error, latency_median_ms = excluded.latency_median_ms, "
+         "per_image_median_ms = excluded.per_image_median_ms, per_image_ci95_low_ms = excluded.per_image_ci95_low_ms, "
+         "per_image_ci95_high_ms = excluded.per_image_ci95_high_ms, macs = excluded.macs, params = excluded.params, "
+         "ll_misses = excluded.ll_misses, llc_misses = excluded.llc_misses, "
+         "foreign_cpu_pct = excluded.foreign_cpu_pct, record_json = excluded.record_json, "
+         "started_at = excluded.started_at, finished_at = excluded.finished_at")
+      .bind(1, m.descriptor).bind(2, m.machine_id).bind(3, m.sweep_id).bind(4, m.status).bind(5, nonempty(m.error))
+      .bind(6, f.model).bind(7, nonempty(f.backend)).bind(8, f.batch).bind(9, f.threads)
+      .bind(10, nonempty(f.isa)).bind(11, nonempty(f.cache_sim))
+      .bind(12, number(record, "/latency_ms/median"))
+      .bind(13, number(record, "/per_image_ms/median"))
+      .bind(14, number(record, "/per_image_ms/ci95_low"))
+      .bind(15, number(record, "/per_image_ms/ci95_high"))
+      .bind(16, whole(record, "/cost/macs")).bind(17, whole(record, "/cost/params"))
+      .bind(18, whole(record, "/cache_sim/ll_misses")).bind(19, whole(record, "/counters/llc_misses"))
+      .bind(20, foreign).bind(21, m.record_json).bind(22, m.started_at).bind(23, m.finished_at)
+      .run();
+  t.commit();
+}
+
+namespace {
+const char* kRowColumns =
+    "descriptor, machine_id, sweep_id, status, error, record_json, started_at, finished_at FROM measurements";
+
+Measurement row(const Statement& q) {
+  Measurement m;
+  m.descriptor = q.text(0);
+  m.machine_id = q.text(1);
+  if (!q.is_null(2)) m.sweep_id = q.integer(2);
+  m.status = q.text(3);
+  m.error = q.text(4);
+  m.record_json = q.text(5);
+  m.started_at = q.text(6);
+  m.finished_at = q.text(7);
+  return m;
+}
+}  // namespace
+
+std::optional<Measurement> Store::get(const std::string& descriptor, const std::string& machine_id) {
+  auto q = db_.prepare(std::string("SELECT ") + kRowColumns + " WHERE descriptor = ? AND machine_id = ?");
+  q.bind(1, descriptor).bind(2, machine_id);
+  if (!q.step()) return std::nullopt;
+  return row(q);
+}
+
+std::map<std::string, std::string> Store::statuses(const std::string& machine_id) {
+  std::map<std::string, std::string> out;
+  auto q = db_.prepare("SELECT descriptor, status FROM measurements WHERE machine_id = ?");
+  q.bind(1, machine_id);
+  while (q.step()) out[q.text(0)] = q.text(1);
+  return out;
+}
+
+void Store::for_each(const std::function<void(const Measurement&)>& f) {
+  auto q = db_.prepare(std::string("SELECT ") + kRowColumns + " ORDER BY id");
+  while (q.step()) f(row(q));
+}
+
+int64_t Store::count(const std::string& status) {
+  auto q = db_.prepare(status.empty() ? "SELECT count(*) FROM measurements"
+                                      : "SELECT count(*) FROM measurements WHERE status = ?");
+  if (!status.empty()) q.bind(1, status);
+  q.step();
+  return q.integer(0);
+}
+
+}  // namespace fb::study

@@ -1,0 +1,190 @@
+// The onednn engine against the reference backend: every design pattern
+// under every pass-switch combination, per-op graphs for the ops the
+// patterns do not use, and the plan itself (no reference kernels, fusions
+// that fire). A failure prints its reproducer descriptor.
+#include <gtest/gtest-spi.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "backends/backend.h"
+#include "backends/compare.h"
+#include "common/error.h"
+#include "graph/builder.h"
+#include "graph/weights.h"
+#include "models/patterns.h"
+
+namespace fb {
+namespace {
+
+// fp32 kernels accumulate in another order than the double-accumulating
+// reference; at depth 3 and width 32 the relative error stays well below this.
+constexpr double kBound = 1e-4;
+
+const char* kVariants[] = {"", "nofuse", "nofold", "nosum", "nodwfuse", "plain", "noprepack", "noplan",
+                           "nofuse,nofold,plain,noprepack,noplan"};
+
+Tensor run(const std::string& backend, const Graph& g, uint64_t seed = 7) {
+  const Weights w = make_weights(g, seed);
+  return run_once(choose_backend(backend, 2), g, w, make_input(g.input_shape(), seed + 1));
+}
+
+void expect_matches(const Graph& g, const std::string& variant, const std::string& what) {
+  const std::string backend = variant.empty() ? "onednn" : "onednn:" + variant;
+  test::expect_close(run(backend, g), run("reference", g), kBound, what + " backend=" + backend);
+}
+
+struct PatternCase {
+  Pattern pattern;
+  int width, res;
+};
+const PatternCase kPatterns[] = {
+    {Pattern::Standard, 16, 16},   {Pattern::Factorized, 32, 16}, {Pattern::Bottleneck, 32, 16},
+    {Pattern::DwSeparable, 32, 32}, {Pattern::DwBottleneck, 16, 16}, {Pattern::Grouped, 32, 16},
+};
+
+Graph pattern_graph(const PatternCase& c, int depth, int batch) {
+  PatternConfig cfg;
+  cfg.pattern = c.pattern;
+  cfg.depth = depth;
+  cfg.width = c.width;
+  cfg.res = c.res;
+  cfg.classes = 10;
+  return build_pattern(cfg, batch);
+}
+
+std::string reproducer(const PatternCase& c, int depth, int batch) {
+  return "pattern:" + pattern_name(c.pattern) + " depth=" + std::to_string(depth) + " width=" +
+         std::to_string(c.width) + " res=" + std::to_string(c.res) + " classes=10 batch=" + std::to_string(batch);
+}
+
+TEST(OnednnPatterns, EveryPatternEveryVariantMatchesReference) {
+  for (const auto& c : kPatterns)
+    for (int batch : {1, 2}) {
+      const int depth = batch == 1 ? 3 : 2;
+      const Graph g = pattern_graph(c, depth, batch);
+      for (const char* v : kVariants) expect_matches(g, v, reproducer(c, depth, batch));
+    }
+}
+
+TEST(OnednnPatterns, PlansUseNoReferenceKernels) {
+  for (const auto& c : kPatterns) {
+    const Graph g = pattern_graph(c, 2, 1);
+    const auto exe = choose_backend("onednn", 1).backend->compile(g, make_weights(g, 1), {});
+    EXPECT_EQ(exe->explain().find(" ref:"), std::string::npos) << reproducer(c, 2, 1) << "\n" << exe->explain();
+  }
+}
+
+TEST(OnednnPlan, DepthwiseFusionFiresInBlockedLayoutAndMatches) {
+  const PatternCase c{Pattern::DwBottleneck, 32, 96};  // oneDNN fuses only when the expanded map is large
+  const Graph g = pattern_graph(c, 2, 1);
+  const auto exe = choose_backend("onednn", 1).backend->compile(g, make_weights(g, 1), {});
+  EXPECT_NE(exe->explain().find("dw_k3s1p1"), std::string::npos) << exe->explain();
+  expect_matches(g, "", reproducer(c, 2, 1));
+  // Plain layouts: rejected, and the plan says why.
+  const BackendChoice plain_choice = choose_backend("onednn:plain", 1);
+  const auto plain = plain_choice.backend->compile(g, make_weights(g, 1), plain_choice.options);
+  EXPECT_NE(plain->explain().find("depthwise fusion rejected"), std::string::npos) << plain->explain();
+}
+
+TEST(OnednnPlan, StridedDepthwiseFusion) {
+  GraphBuilder b("dw_s2", Shape{2, 16, 16, 16});
+  auto x = b.conv_bn_act(b.input(), conv(32, 1), ActKind::ReLU6, "expand");
+  x = b.conv_bn_act(x, conv(32, 3).groups(32).stride(2).pad(1), ActKind::ReLU6, "dw");
+  const Graph g = b.finish(b.conv_bn_act(x, conv(16, 1), std::nullopt, "project"));
+  for (const char* v : kVariants) expect_matches(g, v, "dw stride 2");
+}
+
+// Per-op graphs: ops and attributes the patterns do not exercise.
+using Build = ValueId (*)(GraphBuilder&, ValueId);
+struct OpCase {
+  const char* name;
+  Build build;
+};
+const OpCase kOps[] = {
+    {"concat", [](GraphBuilder& b, ValueId x) {
+       auto y = b.conv(x, conv(8, 1), "c8");
+       auto z = b.conv(x, conv(16, 3), "c16");
+       return b.concat({y, z, x});
+     }},
+    {"maxpool", [](GraphBuilder& b, ValueId x) { return b.max_pool(x, 3, 2, 1); }},
+    {"avgpool_include_pad", [](GraphBuilder& b, ValueId x) { return b.avg_pool(x, 3, 2, 1, true); }},
+    {"avgpool_exclude_pad", [](GraphBuilder& b, ValueId x) { return b.avg_pool(x, 3, 1, 1, false); }},
+    {"pad_then_conv", [](GraphBuilder& b, ValueId x) {
+       return b.conv(b.pad(b.relu(x), Padding{1, 2, 0, 1}), conv(16, 3).pad(0));
+     }},
+    {"slice", [](GraphBuilder& b, ValueId x) { return b.slice(b.conv(x, conv(16, 3)), 1, 2, 9, 10); }},
+    {"slice_of_input", [](GraphBuilder& b, ValueId x) { return b.conv(b.slice(x, 2, 1, 8, 12), conv(16, 3)); }},
+    {"dilated", [](GraphBuilder& b, ValueId x) { return b.conv(x, conv(16, 3).dilation(2)); }},
+    {"asymmetric_pad_strided", [](GraphBuilder& b, ValueId x) {
+       return b.conv(x, conv(16, 3).stride(2).pad(Padding{0, 1, 1, 0}).bias());
+     }},
+    {"grouped_bias", [](GraphBuilder& b, ValueId x) { return b.conv(x, conv(16, 3).groups(4).bias()); }},
+    {"standalone_bn_act", [](GraphBuilder& b, ValueId x) {
+       auto y = b.batch_norm(b.max_pool(x, 2, 2, 0));
+       return b.relu6(y);
+     }},
+    {"add_not_conv", [](GraphBuilder& b, ValueId x) {
+       auto y = b.max_pool(x, 3, 1, 1);
+       return b.relu(b.add(y, x));
+     }},
+    {"residual_read_later", [](GraphBuilder& b, ValueId x) {
+       auto y = b.conv_bn_act(x, conv(16, 3), std::nullopt);
+       auto s = b.add(x, y);
+       return b.concat({s, x});
+     }},
+    {"linear_relu_head", [](GraphBuilder& b, ValueId x) {
+       return b.linear(b.linear(b.flatten(b.relu(x)), 24, "fc1"), 10, "fc2");
+     }},
+};
+
+TEST(OnednnOps, EveryOpEveryVariantMatchesReference) {
+  for (const auto& op : kOps)
+    for (int batch : {1, 2}) {
+      GraphBuilder b(op.name, Shape{batch, 16, 12, 14});
+      const Graph g = b.finish(op.build(b, b.input()));
+      for (const char* v : kVariants) expect_matches(g, v, std::string(op.name) + " batch=" + std::to_string(batch));
+    }
+}
+
+TEST(OnednnOptions, UnknownSwitchIsAUsageErrorListingValidOnes) {
+  const Graph g = pattern_graph(kPatterns[0], 1, 1);
+  try {
+    run("onednn:nofuse,turbo", g);
+    FAIL() << "expected UsageError";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("turbo"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("nodwfuse"), std::string::npos);
+  }
+}
+
+TEST(OnednnOptions, EnvironmentNamesVersionIsaAndThreads) {
+  const auto facts = choose_backend("onednn", 2).backend->environment(choose_backend("onednn", 2).options);
+  auto get = [&](const std::string& k) {
+    for (const auto& [key, value] : facts)
+      if (key == k) return value;
+    return std::string();
+  };
+  EXPECT_EQ(get("onednn.version").substr(0, 2), "2.");
+  EXPECT_FALSE(get("onednn.isa").empty());
+  EXPECT_EQ(get("onednn.threads"), "2");
+}
+
+// The comparison must not be fooled by an output that is all zero or NaN.
+Tensor tensor_of(std::vector<float> v) {
+  Tensor t(Shape{1, static_cast<int64_t>(v.size())});
+  t.data = std::move(v);
+  return t;
+}
+
+TEST(Compare, RejectsZeroNaNAndLargeErrors) {
+  EXPECT_FATAL_FAILURE(test::expect_close(tensor_of({0, 0, 0}), tensor_of({1, -2, 3}), 1e-4, "zero"), "all zero");
+  EXPECT_FATAL_FAILURE(test::expect_close(tensor_of({1, NAN, 3}), tensor_of({1, -2, 3}), 1e-4, "nan"), "NaN");
+  EXPECT_FATAL_FAILURE(test::expect_close(tensor_of({1, -2, 3}), tensor_of({0, 0, 0}), 1e-4, "zero ref"), "all zero");
+  EXPECT_NONFATAL_FAILURE(test::expect_close(tensor_of({1, -2, 3.01f}), tensor_of({1, -2, 3}), 1e-4, "off"), "diff");
+  test::expect_close(tensor_of({1, -2, 3.00001f}), tensor_of({1, -2, 3}), 1e-4, "close");
+}
+
+}  // namespace
+}  // namespace fb

@@ -1,0 +1,46 @@
+// A stand-in for `formbench measure` so the study tests need no backend.
+// Usage: fb_fake_measure [ignored args...] DESCRIPTOR. It prints a canned
+// record for DESCRIPTOR, or misbehaves when the descriptor says so:
+//   env.FAKE=crash    abort()            env.FAKE=garbage  prints no JSON
+//   env.FAKE=fail     a failed record    env.FAKE=hang     sleeps 60 s
+// Environment: FAKE_MEASURE_SLEEP_MS sleeps first; FAKE_MEASURE_LOG appends
+// each descriptor it finishes to that file.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+
+int main(int argc, char** argv) {
+  if (argc < 2) return 2;
+  const std::string d = argv[argc - 1];
+  auto has = [&](const char* s) { return d.find(s) != std::string::npos; };
+  if (const char* ms = std::getenv("FAKE_MEASURE_SLEEP_MS"))
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(ms)));
+  if (has("env.FAKE=hang")) std::this_thread::sleep_for(std::chrono::seconds(60));
+  if (has("env.FAKE=crash")) {
+    std::fputs("fake: crashing on purpose\n", stderr);
+    std::abort();
+  }
+  if (has("env.FAKE=garbage")) {
+    std::puts("this is not a record");
+    return 0;
+  }
+  nlohmann::json r = {{"descriptor", d}, {"status", "ok"}, {"error", nullptr}};
+  const double ms = 1.0 + static_cast<double>(d.size() % 17);
+  r["latency_ms"] = {{"n", 10}, {"median", ms}, {"samples", {ms, ms}}};
+  r["per_image_ms"] = {{"median", ms / 2}, {"ci95_low", ms / 2 - 0.1}, {"ci95_high", ms / 2 + 0.1}};
+  r["cost"] = {{"macs", 1000000}, {"flops", 2000000}, {"params", 1234}};
+  r["counters"] = {{"available", false}, {"reason", "fake"}};
+  r["cache_sim"] = has("cache_sim=") ? nlohmann::json{{"ll_misses", 4242}} : nlohmann::json(nullptr);
+  r["foreign_cpu_pct"] = 0.5;
+  if (has("env.FAKE=fail")) {
+    r["status"] = "failed";
+    r["error"] = "fake: the backend refused";
+  }
+  if (const char* log = std::getenv("FAKE_MEASURE_LOG")) std::ofstream(log, std::ios::app) << d << "\n";
+  std::printf("some library chatter\n%s\n", r.dump().c_str());
+  return r["status"] == "ok" ? 0 : 1;
+}

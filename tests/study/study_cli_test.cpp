@@ -1,0 +1,170 @@
+// formbench study / merge / export as a user meets them, with the fake
+// measurer; including a sweep killed with SIGKILL mid-way and resumed.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "study/child.h"
+#include "study/machine.h"
+#include "study/store.h"
+#include "test_util.h"
+
+namespace fb::study {
+namespace {
+
+using testing::read_lines;
+using testing::ScratchDir;
+using testing::write_file;
+
+struct Result {
+  int code;
+  std::string out;
+};
+
+// formbench with whitespace-separated arguments (no shell): stderr, then stdout.
+Result run(const std::string& args) {
+  std::vector<std::string> argv = {FORMBENCH_BIN};
+  std::istringstream words(args);
+  for (std::string w; words >> w;) argv.push_back(w);
+  ChildResult r = run_child(argv, 60);
+  return {r.exit_code, r.err + r.out};
+}
+
+// 12 configurations on the reference backend (the one every build has); the
+// fake measurer never runs it.
+const char* kSpec = R"(
+name = "killable"
+[[group]]
+patterns = ["standard", "bottleneck", "dw_separable"]
+depth = [1, 2]
+width = 8
+res = 16
+batch = [1, 2]
+backends = ["reference"]
+threads = [1]
+)";
+
+int64_t ok_rows(const std::string& db) {
+  if (!std::filesystem::exists(db)) return 0;
+  try {
+    return Store(db, false).count("ok");
+  } catch (const std::exception&) {
+    return 0;  // not created yet
+  }
+}
+
+TEST(StudyCli, KilledSweepResumesWithCompleteUniqueRows) {
+  ScratchDir dir;
+  const std::string spec = dir / "spec.toml", db = dir / "r.sqlite", log = dir / "measured.log";
+  write_file(spec, kSpec);
+  const std::string fake = FAKE_MEASURE_BIN;
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    setenv("FAKE_MEASURE_SLEEP_MS", "250", 1);
+    setenv("FAKE_MEASURE_LOG", log.c_str(), 1);
+    freopen("/dev/null", "w", stderr);
+    execl(FORMBENCH_BIN, FORMBENCH_BIN, "study", spec.c_str(), "--db", db.c_str(), "--measure-command", fake.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (ok_rows(db) < 3 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the sweep finished before it could be killed";
+  const int64_t before = ok_rows(db);
+  EXPECT_GE(before, 3);
+  EXPECT_LT(before, 12);
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));  // an orphaned measurer would log by now
+  const auto measured_before = read_lines(log);
+  EXPECT_EQ(static_cast<int64_t>(measured_before.size()), before) << "a measurement outlived the killed sweep";
+
+  setenv("FAKE_MEASURE_LOG", log.c_str(), 1);
+  Result r = run("study " + spec + " --db " + db + " --measure-command " + fake);
+  unsetenv("FAKE_MEASURE_LOG");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find(std::to_string(before) + " already stored"), std::string::npos) << r.out;
+  Store s(db, false);
+  EXPECT_EQ(s.count(), 12);
+  EXPECT_EQ(s.count("ok"), 12);
+  auto distinct = s.db().prepare("SELECT count(DISTINCT descriptor) FROM measurements");
+  distinct.step();
+  EXPECT_EQ(distinct.integer(0), 12);
+  auto measured = read_lines(log);
+  EXPECT_EQ(measured.size(), 12u) << "something was measured twice";
+  EXPECT_EQ(std::set<std::string>(measured.begin(), measured.end()).size(), 12u);
+
+  // A third run measures nothing new.
+  Result again = run("study " + spec + " --db " + db + " --measure-command " + fake);
+  EXPECT_NE(again.out.find("12 already stored"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("0 to measure"), std::string::npos) << again.out;
+}
+
+TEST(StudyCli, DryRunMergeAndExport) {
+  ScratchDir dir;
+  const std::string spec = dir / "spec.toml";
+  write_file(spec, kSpec);
+  Result dry = run("study " + spec + " --dry-run --db " + (dir / "none.sqlite"));
+  EXPECT_EQ(dry.code, 0) << dry.out;
+  EXPECT_NE(dry.out.find("study killable (" + spec + "): 12 configurations"), std::string::npos) << dry.out;
+  EXPECT_NE(dry.out.find("estimated time: "), std::string::npos) << dry.out;
+  EXPECT_FALSE(std::filesystem::exists(dir / "none.sqlite"));
+
+  const std::string fake = std::string(" --measure-command ") + FAKE_MEASURE_BIN;
+  for (int i = 0; i < 2; ++i) {
+    Result r = run("study " + spec + " --shard " + std::to_string(i) + "/2 --db " + (dir / "s") + std::to_string(i) +
+                   ".sqlite" + fake);
+    EXPECT_EQ(r.code, 0) << r.out;
+  }
+  Result m = run("merge " + (dir / "s0.sqlite") + " " + (dir / "s1.sqlite") + " -o " + (dir / "all.sqlite"));
+  EXPECT_EQ(m.code, 0) << m.out;
+  EXPECT_NE(m.out.find("all.sqlite: 12 measurements (12 ok, 0 failed, 0 skipped)"), std::string::npos) << m.out;
+
+  Result csv = run("export " + (dir / "all.sqlite") + " --csv");
+  EXPECT_EQ(csv.code, 0) << csv.out;
+  EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 13) << csv.out;
+  Result json = run("export " + (dir / "all.sqlite") + " --json -o " + (dir / "all.json"));
+  EXPECT_EQ(json.code, 0) << json.out;
+  std::ifstream in(dir / "all.json");
+  EXPECT_EQ(nlohmann::json::parse(in).size(), 12u);
+}
+
+TEST(StudyCli, BadInputIsOneLineAndExitTwo) {
+  ScratchDir dir;
+  write_file(dir / "bad.toml", "[[group]]\npatterns = [\"standard\"]\nbackend = [\"torch\"]\n");
+  write_file(dir / "nobackend.toml", "[[group]]\npatterns = [\"standard\"]\nbackends = [\"nosuch\"]\n");
+  {
+    Store s(dir / "new.sqlite");
+    s.db().exec("UPDATE meta SET value = '9' WHERE key = 'schema_version'");
+  }
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"study " + (dir / "bad.toml"), "bad.toml:3: unknown key 'backend' in [[group]]"},
+      {"study " + (dir / "nobackend.toml") + " --db " + (dir / "x.sqlite"), "uses backend 'nosuch', which this formbench was built without"},
+      {"study nosuchpreset", "unknown preset 'nosuchpreset'"},
+      {"study quick --shard 2/2 --dry-run", "--shard '2/2'"},
+      {"study quick --max-time soon --dry-run", "--max-time 'soon' is not a duration"},
+      {"export " + (dir / "missing.sqlite") + " --csv", "no such store"},
+      {"export " + (dir / "new.sqlite") + " --json", "has schema version 9, this formbench reads up to 1; use a newer formbench"},
+      {"merge " + (dir / "new.sqlite") + " -o " + (dir / "new.sqlite"), "is also an input"},
+  };
+  for (const auto& [args, expected] : cases) {
+    Result r = run(args);
+    EXPECT_NE(r.code, 0) << args;
+    EXPECT_NE(r.out.find(expected), std::string::npos) << args << "\n" << r.out;
+    EXPECT_EQ(r.out.find('\n'), r.out.size() - 1) << "expected one line for " << args << "\n" << r.out;
+  }
+}
+
+}  // namespace
+}  // namespace fb::study

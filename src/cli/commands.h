@@ -7,6 +7,9 @@ namespace fb::cli {
 
 void add_list_command(CLI::App& app);
 void add_describe_command(CLI::App& app);
+void add_measure_command(CLI::App& app);
+void add_bench_command(CLI::App& app);
+void add_machine_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_study_command(CLI::App& app);
 void add_merge_command(CLI::App& app);

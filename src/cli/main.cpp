@@ -12,6 +12,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   fb::cli::add_list_command(app);
   fb::cli::add_describe_command(app);
+  fb::cli::add_measure_command(app);
+  fb::cli::add_bench_command(app);
+  fb::cli::add_machine_command(app);
   fb::cli::add_report_command(app);
   fb::cli::add_study_command(app);
   fb::cli::add_merge_command(app);

@@ -93,8 +93,11 @@ Dataset load_dataset(const std::string& db_path) {
       ++data.failed;  // a damaged row is counted, not trusted
       continue;
     }
-    if (data.environment.is_null() && record.contains("environment")) data.environment = record["environment"];
     data.ok.push_back(measurement_from_record(text(0), record));
+    if (record.contains("environment")) {
+      if (data.environment.is_null()) data.environment = record["environment"];
+      data.backend_environment.emplace(data.ok.back().backend, record["environment"]);
+    }
   }
   if (rc != SQLITE_DONE) throw Error("reading " + db_path + ": " + sqlite3_errmsg(db.get()));
   return data;

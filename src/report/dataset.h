@@ -2,6 +2,7 @@
 // What the report reads: every stored measurement, its descriptor taken apart
 // into the fields analysis groups by, and the figures its record carries.
 // The report reads the store only; it never measures.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,7 @@ struct Dataset {
   std::vector<Measurement> ok;
   int64_t failed = 0, skipped = 0;
   nlohmann::json environment;  // of the first ok record: machine, versions
+  std::map<std::string, nlohmann::json> backend_environment;  // first ok record per backend
 };
 
 // Parses one record (the JSON `formbench measure` prints).

@@ -15,6 +15,16 @@ namespace {
 
 const char* const kPatterns[] = {"standard", "factorized", "bottleneck", "dw_separable", "dw_bottleneck", "grouped"};
 
+// One colour per backend in every figure; other series (variants, ISAs) take
+// the rest of the palette by name.
+std::string color_of(const std::string& series) {
+  static const std::map<std::string, std::string> fixed = {
+      {"torch", "#1b9e77"}, {"torch-jit", "#66a61e"}, {"onednn", "#d95f02"}, {"reference", "#666666"}};
+  static const char* const palette[] = {"#7570b3", "#e7298a", "#e6ab02", "#a6761d", "#1f78b4", "#b2df8a", "#fb9a99"};
+  if (auto it = fixed.find(series); it != fixed.end()) return it->second;
+  return palette[std::hash<std::string>{}(series) % std::size(palette)];
+}
+
 std::string quoted(const std::string& s) {
   std::string q = "\"";
   for (char c : s) q += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
@@ -68,10 +78,8 @@ Figure panel_figure(const Dataset& d, const std::filesystem::path& dir, const st
   bool simulated = false;
   int block = 0;
   std::map<std::string, std::vector<std::string>> plots;  // pattern -> plot clauses
-  std::map<std::string, int> backend_color;
   for (const auto& [pattern, by_backend] : picked)
     for (const auto& [backend, s] : by_backend) {
-      if (!backend_color.count(backend)) backend_color[backend] = static_cast<int>(backend_color.size()) + 1;
       std::string id = fmt::format("$d{}", block++);
       data += id + " << EOD\n";
       for (const auto* m : s.points) {
@@ -87,13 +95,13 @@ Figure panel_figure(const Dataset& d, const std::filesystem::path& dir, const st
         ++f.n;
       }
       data += "EOD\n";
-      int c = backend_color[backend];
+      const std::string c = color_of(backend);
       auto& p = plots[pattern];
       if (cache) {
-        p.push_back(fmt::format("{} using 1:6 axes x1y1 with linespoints dt 2 lc {} pt 6 title {}", id, c, quoted(backend + " misses")));
-        p.push_back(fmt::format("{} using 1:2 axes x1y2 with linespoints dt 1 lc {} pt 7 title {}", id, c, quoted(backend + " latency")));
+        p.push_back(fmt::format("{} using 1:6 axes x1y1 with linespoints dt 2 lc rgb '{}' pt 6 title {}", id, c, quoted(backend + " misses")));
+        p.push_back(fmt::format("{} using 1:2 axes x1y2 with linespoints dt 1 lc rgb '{}' pt 7 title {}", id, c, quoted(backend + " latency")));
       } else {
-        p.push_back(fmt::format("{} using 1:2:3:4 with yerrorlines lc {} pt 7 title {}", id, c, quoted(backend)));
+        p.push_back(fmt::format("{} using 1:2:3:4 with yerrorlines lc rgb '{}' pt 7 title {}", id, c, quoted(backend)));
         if (p.size() == 1)
           p.push_back(fmt::format("{} using 1:5 axes x1y2 with lines dt 3 lc rgb 'gray40' title 'GFLOPs/img'", id));
       }
@@ -162,7 +170,8 @@ Figure bar_figure(const std::filesystem::path& dir, const std::string& name, con
       body += fmt::format("set label {} {} at {},{} center font ',9'\n", g + 1, quoted(it->second), g, log_y ? ymax * 1.8 : ymax * 1.1);
   std::string clause;
   for (size_t s = 0; s < series.size(); ++s)
-    clause += fmt::format("{}$bars using 1:($3=={} ? $2 : NaN) with boxes lc {} title {}", s ? ", " : "", s + 1, s + 1, quoted(series[s]));
+    clause += fmt::format("{}$bars using 1:($3=={} ? $2 : NaN) with boxes lc rgb '{}' title {}", s ? ", " : "", s + 1,
+                          color_of(series[s]), quoted(series[s]));
   body += "set key top left\nplot " + clause + "\n";
   render_gnuplot(dir, name, data, body, 1100, 560);
   f.drawn = true;
@@ -207,7 +216,7 @@ Figure roofline_figure(const Dataset& d, const std::filesystem::path& dir) {
   int i = 0;
   for (const auto& [backend, rows] : blocks) {
     data += fmt::format("$r{} << EOD\n{}EOD\n", i, rows);
-    clause += fmt::format("$r{} using 1:2 with points pt 7 ps 0.6 lc {} title {}, ", i, i + 1, quoted(backend));
+    clause += fmt::format("$r{} using 1:2 with points pt 7 ps 0.6 lc rgb '{}' title {}, ", i, color_of(backend), quoted(backend));
     ++i;
   }
   std::string body = fmt::format(

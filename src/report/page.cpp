@@ -64,10 +64,25 @@ void write_csv(const std::filesystem::path& file, const std::vector<std::string>
 std::string num(double v) { return fmt::format("{:.6g}", v); }
 std::string opt(const std::optional<double>& v) { return v ? num(*v) : ""; }
 
+// Machine facts shared by every record; what belongs to one backend or one
+// configuration (its facts, its env) is shown per backend instead.
 std::vector<std::pair<std::string, std::string>> environment_rows(const nlohmann::json& env) {
   std::vector<std::pair<std::string, std::string>> rows;
   if (!env.is_object()) return rows;
-  for (const auto& [k, v] : env.items()) rows.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
+  for (const auto& [k, v] : env.items()) {
+    if (k == "backend" || k == "backend_facts" || k == "env") continue;
+    rows.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
+  }
+  return rows;
+}
+
+std::vector<std::pair<std::string, std::string>> backend_fact_rows(const Dataset& d) {
+  std::vector<std::pair<std::string, std::string>> rows;
+  for (const auto& [backend, env] : d.backend_environment) {
+    if (!env.contains("backend_facts") || !env["backend_facts"].is_object()) continue;
+    for (const auto& [k, v] : env["backend_facts"].items())
+      rows.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
+  }
   return rows;
 }
 
@@ -115,6 +130,8 @@ void write_summary_md(const ReportInputs& in, const std::filesystem::path& file)
   }
   out << "\n## Machine\n\n";
   for (const auto& [k, v] : environment_rows(in.data->environment)) out << "- " << k << ": " << v << "\n";
+  out << "\n## Backends\n\n";
+  for (const auto& [k, v] : backend_fact_rows(*in.data)) out << "- " << k << ": " << v << "\n";
 }
 
 void write_index_html(const ReportInputs& in, const std::filesystem::path& out_dir) {
@@ -161,6 +178,9 @@ void write_index_html(const ReportInputs& in, const std::filesystem::path& out_d
   out << "</table>\n<p>All rows: <a href='tables/measurements.csv'>tables/measurements.csv</a>.</p>\n";
   out << "<h2>Machine and environment</h2>\n<table>\n";
   for (const auto& [k, v] : environment_rows(in.data->environment))
+    out << "<tr><td>" << html_escape(k) << "</td><td>" << html_escape(v) << "</td></tr>\n";
+  out << "</table>\n<h2>Backends</h2>\n<table>\n";
+  for (const auto& [k, v] : backend_fact_rows(*in.data))
     out << "<tr><td>" << html_escape(k) << "</td><td>" << html_escape(v) << "</td></tr>\n";
   out << "</table>\n</body></html>\n";
 }

@@ -1,6 +1,7 @@
 // Per-image latency of the onednn engine on each design pattern (width 32,
 // res 224, depth 20 and 50, batch 1 and 8), next to the engine with its
-// optimisations off (nofuse,plain,noprepack) as a within-engine baseline.
+// optimisations off (nofuse,plain,noprepack) as a within-engine baseline and
+// the fixed layout rule without timed candidates (notune).
 // Run under the CPU lock on a quiet machine:
 //   flock /tmp/formbench-cpu.lock build/release/bench/onednn_bench --threads 2
 // Google Benchmark flags (--benchmark_filter=...) pass through.
@@ -44,7 +45,7 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--threads") == 0) g_threads = std::stoi(argv[i + 1]);
   const fb::Pattern patterns[] = {fb::Pattern::Standard,    fb::Pattern::Factorized,   fb::Pattern::Bottleneck,
                                   fb::Pattern::DwSeparable, fb::Pattern::DwBottleneck, fb::Pattern::Grouped};
-  for (const char* backend : {"onednn", "onednn:nodwfuse", "onednn:nofuse,plain,noprepack"})
+  for (const char* backend : {"onednn", "onednn:notune", "onednn:nodwfuse", "onednn:nofuse,plain,noprepack"})
     for (fb::Pattern p : patterns)
       for (int depth : {20, 50})
         for (int batch : {1, 8}) {

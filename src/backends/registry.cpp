@@ -6,6 +6,9 @@
 #ifdef FORMBENCH_WITH_ONEDNN
 #include "backends/onednn/onednn_backend.h"
 #endif
+#ifdef FORMBENCH_WITH_TORCH
+#include "backends/torch/torch_backend.h"
+#endif
 
 namespace fb {
 
@@ -15,6 +18,10 @@ const std::vector<std::unique_ptr<Backend>>& backend_registry() {
     r.push_back(make_reference_backend());
 #ifdef FORMBENCH_WITH_ONEDNN
     r.push_back(make_onednn_backend());
+#endif
+#ifdef FORMBENCH_WITH_TORCH
+    r.push_back(make_torch_backend());
+    r.push_back(make_torch_jit_backend());
 #endif
     return r;
   }();

@@ -12,11 +12,15 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   fb::cli::add_list_command(app);
   fb::cli::add_describe_command(app);
+  fb::cli::add_measure_command(app);
+  fb::cli::add_bench_command(app);
+  fb::cli::add_machine_command(app);
   fb::cli::add_report_command(app);
   fb::cli::add_study_command(app);
   fb::cli::add_merge_command(app);
   fb::cli::add_export_command(app);
   fb::cli::add_explain_command(app);
+  fb::cli::add_run_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

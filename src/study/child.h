@@ -1,24 +1,18 @@
 #pragma once
-// Runs one command as a child process with a time limit, capturing stdout
-// and stderr. The child leads its own process group (so a timeout kills
-// whatever it started too) and dies with its parent (so a killed sweep leaves
-// no measurement running behind it).
+// The study's measure children run through the measurement layer's child
+// runner (own process group, dies with its parent, time limit, captured
+// output); this keeps the study's two-argument spelling.
 #include <string>
 #include <vector>
 
+#include "measure/child_process.h"
+
 namespace fb::study {
 
-struct ChildResult {
-  int exit_code = -1;  // valid when signal == 0 and !timed_out
-  int signal = 0;      // the signal that ended it, if any
-  bool timed_out = false;
-  std::string out, err;  // err keeps its last 64 KiB
-  double seconds = 0;
+using fb::ChildResult;
 
-  bool exited_cleanly() const { return !timed_out && signal == 0 && exit_code == 0; }
-  std::string describe() const;  // "exit code 3", "killed by SIGSEGV", "timed out after 60 s"
-};
-
-ChildResult run_child(const std::vector<std::string>& argv, double timeout_s);
+inline ChildResult run_child(const std::vector<std::string>& argv, double timeout_s) {
+  return fb::run_child(argv, {}, timeout_s);
+}
 
 }  // namespace fb::study

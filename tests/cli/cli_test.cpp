@@ -60,10 +60,22 @@ TEST(Cli, ZooIsListedAndDescribedWithPublishedParams) {
   EXPECT_NE(d.out.find("25557032 learnable params"), std::string::npos) << d.out;
 }
 
+TEST(Cli, RunChecksAgainstTheReference) {
+  Result r = run("run pattern:bottleneck depth=1 width=8 res=16 --batch 2 --check");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("checksum"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("PASS"), std::string::npos) << r.out;
+}
+
 TEST(Cli, BadInputIsOneLineAndExitTwo) {
   for (const char* args : {"describe pattern:nope", "describe pattern:grouped width=30",
                            "describe pattern:standard --depth x", "describe pattern:standard depth=3 --depth 4",
-                           "frobnicate", "describe"}) {
+                           "frobnicate", "describe", "run pattern:standard --backend nope",
+                           "run pattern:standard depth=1 width=8 res=16 --backend reference:fast",
+                           "run pattern:standard --threads 0",
+                           "measure 'pattern:standard batch=1 threads=1'",
+                           "measure 'pattern:standard backend=reference batch=1 threads=1 cache_sim=1,2,3'",
+                           "bench pattern:standard --backend nope", "bench pattern:standard --env NOEQUALS"}) {
     Result r = run(args);
     EXPECT_EQ(r.code, 2) << args << "\n" << r.out;
     EXPECT_EQ(r.out.rfind("formbench: error: ", 0), 0u) << args << "\n" << r.out;
@@ -72,7 +84,7 @@ TEST(Cli, BadInputIsOneLineAndExitTwo) {
 }
 
 TEST(Cli, HelpOnEveryCommand) {
-  for (const char* args : {"--help", "list --help", "describe --help"}) {
+  for (const char* args : {"--help", "list --help", "describe --help", "measure --help", "bench --help", "machine --help"}) {
     Result r = run(args);
     EXPECT_EQ(r.code, 0) << args;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << args;

@@ -1,0 +1,16 @@
+#pragma once
+// PyTorch's conv and pool take one padding per dimension (the same on both
+// sides); asymmetric padding is written as an explicit pad first, as a
+// PyTorch user would (nn.ZeroPad2d / F.pad).
+#include <array>
+
+#include "graph/ir.h"
+
+namespace fb::torch_lowering {
+
+inline bool symmetric(const Padding& p) { return p.top == p.bottom && p.left == p.right; }
+
+// F.pad's order for the last two dimensions: left, right, top, bottom.
+inline std::array<int64_t, 4> pad_arg(const Padding& p) { return {p.left, p.right, p.top, p.bottom}; }
+
+}  // namespace fb::torch_lowering

@@ -1,0 +1,26 @@
+#pragma once
+// What the eager and the TorchScript backend share: tensor conversion at the
+// edges, the thread setting and the environment facts. Internal to
+// backends/torch/ (it has torch types).
+#include <ATen/ATen.h>
+
+#include "backends/backend.h"
+#include "graph/tensor.h"
+
+namespace fb::torch_util {
+
+// An owning copy of a formbench tensor (weights are copied, never aliased).
+at::Tensor to_aten(const Tensor& t);
+// A non-owning view of the caller's input buffer.
+at::Tensor wrap_input(const float* data, const Shape& shape);
+// Copies a result into the caller's buffer; Error if its shape is not `shape`.
+void copy_output(const at::Tensor& y, const Shape& shape, float* out);
+
+// LibTorch defaults to one intra-op thread here; every executable sets its
+// own count before it runs (the setting is process-wide).
+void use_threads(int threads);
+
+// Version, BLAS actually loaded, oneDNN, threads, allocator settings.
+Facts environment(const BackendOptions& opts);
+
+}  // namespace fb::torch_util

@@ -1,0 +1,27 @@
+#pragma once
+// Writes a Graph as TorchScript source (a `forward` method) whose tensors are
+// module attributes. Torch-free on purpose: it is plain text generation, so it
+// compiles fast and can be read in `formbench explain`.
+#include <string>
+#include <vector>
+
+#include "graph/ir.h"
+
+namespace fb::torchscript {
+
+// One module attribute holding the weights' tensor (node, index).
+struct Attribute {
+  std::string name;  // valid TorchScript identifier, e.g. "n3_p0"
+  ValueId node = 0;
+  int index = 0;
+  bool buffer = false;  // BN running statistics are buffers, not parameters
+};
+
+struct Source {
+  std::string forward;  // "def forward(self, x: Tensor) -> Tensor: ..."
+  std::vector<Attribute> attributes;
+};
+
+Source write_forward(const Graph& g);
+
+}  // namespace fb::torchscript

@@ -1,0 +1,117 @@
+#include <fmt/core.h>
+
+#include "cli/commands.h"
+#include "cli/model_args.h"
+#include "cli/policy_args.h"
+#include "backends/backend.h"
+#include "common/error.h"
+#include "measure/child_process.h"
+#include "measure/config.h"
+
+namespace fb::cli {
+namespace {
+
+struct BenchArgs {
+  ModelArgs model;
+  PolicyArgs policy;
+  std::vector<std::string> backends = {"reference"};
+  std::vector<int> batches = {1};
+  std::vector<int> threads = {1};
+  std::string isa, cache_sim;
+  std::vector<std::string> env;
+  double timeout_s = 900;
+  bool json = false;
+};
+
+std::vector<MeasureConfig> configs(const BenchArgs& a) {
+  std::vector<MeasureConfig> out;
+  ModelSpec spec = a.model.model();
+  for (int t : a.threads)
+    for (int b : a.batches)
+      for (const auto& be : a.backends) {
+        MeasureConfig c;
+        c.model = spec;
+        c.backend = be;
+        c.batch = b;
+        c.threads = t;
+        c.isa = a.isa;
+        c.cache_sim = a.cache_sim;
+        for (const auto& kv : a.env) {
+          auto eq = kv.find('=');
+          if (eq == std::string::npos || eq == 0) throw UsageError("--env wants NAME=value, got '" + kv + "'");
+          c.env.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+        }
+        choose_backend(be, t);                         // unknown backends fail here, not in every child
+        out.push_back(MeasureConfig::parse(c.str()));  // checks the descriptor before any child runs
+      }
+  return out;
+}
+
+double per_image(const Record& r, const char* key) { return r["per_image_ms"][key].get<double>(); }
+
+// Milliseconds with about four significant digits, never in exponent form.
+std::string ms(double x) { return fmt::format("{:.{}f}", x, x >= 100 ? 1 : x >= 10 ? 2 : x >= 1 ? 3 : 4); }
+
+void print_table(const std::vector<MeasureConfig>& cs, const std::vector<Record>& rs) {
+  fmt::print("{}\n\n", cs.front().model.str());
+  fmt::print("{:>5} {:>7}  {:<18} {:>12} {:>23} {:>9} {:>8} {:>6}  {}\n", "batch", "threads", "backend",
+             "ms/image", "95% CI of median", "speed-up", "foreign", "n", "status");
+  double base = 0;
+  for (size_t i = 0; i < cs.size(); ++i) {
+    const Record& r = rs[i];
+    bool first = i == 0 || cs[i].batch != cs[i - 1].batch || cs[i].threads != cs[i - 1].threads;
+    if (r["status"] != "ok") {
+      if (first) base = 0;
+      fmt::print("{:>5} {:>7}  {:<18} {:>12}  failed: {}\n", cs[i].batch, cs[i].threads, cs[i].backend, "-",
+                 r.value("error", ""));
+      continue;
+    }
+    double med = per_image(r, "median");
+    if (first) base = med;
+    std::string speedup = base > 0 ? fmt::format("{:.2f}x", base / med) : "-";
+    std::string ci = fmt::format("[{}, {}]", ms(per_image(r, "ci95_low")), ms(per_image(r, "ci95_high")));
+    std::string status = r["interference"].get<std::string>();
+    if (!r["latency_ms"]["target_met"].get<bool>()) status += ", CI target not met";
+    fmt::print("{:>5} {:>7}  {:<18} {:>12} {:>23} {:>9} {:>7.1f}% {:>6}  {}\n", cs[i].batch, cs[i].threads,
+               cs[i].backend, ms(med), ci, speedup, r["foreign_cpu_pct"].get<double>(), r["latency_ms"]["n"].get<int>(),
+               status);
+  }
+  fmt::print("\nspeed-up: per-image median of the first backend / this one, at the same batch and threads\n");
+}
+
+}  // namespace
+
+void add_bench_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand("bench", "Compare backends on one model, each configuration in its own process");
+  auto a = std::make_shared<BenchArgs>();
+  a->model.add_to(*cmd);
+  cmd->add_option("--backend", a->backends, "backends to compare, first is the baseline")
+      ->delimiter(',')->capture_default_str();
+  cmd->add_option("--batch", a->batches, "batch sizes")->delimiter(',')->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--threads", a->threads, "thread counts")->delimiter(',')->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--isa", a->isa, "highest ISA the backends may use (avx2, avx512_core, ...)");
+  cmd->add_option("--cache-sim", a->cache_sim, "also simulate caches: host, i5-7600k or SIZE,ASSOC,LINE");
+  cmd->add_option("--env", a->env, "NAME=value set in every measuring process (repeatable)");
+  cmd->add_option("--timeout", a->timeout_s, "seconds before a measuring process is killed")->capture_default_str();
+  cmd->add_flag("--json", a->json, "print the records as a JSON array");
+  a->policy.add_to(*cmd);
+  cmd->callback([a] {
+    std::vector<MeasureConfig> cs = configs(*a);
+    ChildOptions opts;
+    opts.flags = a->policy.to_flags();
+    opts.timeout_s = a->timeout_s;
+    std::vector<Record> rs;
+    for (const auto& c : cs) {
+      fmt::print(stderr, "measuring {}\n", c.str());
+      rs.push_back(run_measure_child(c.str(), opts));
+    }
+    if (a->json) {
+      fmt::print("{}\n", nlohmann::json(rs).dump(2));
+      return;
+    }
+    print_table(cs, rs);
+  });
+}
+
+}  // namespace fb::cli

@@ -1,0 +1,44 @@
+#include <fmt/core.h>
+
+#include "cli/commands.h"
+#include "cli/policy_args.h"
+#include "common/error.h"
+#include "measure/measure.h"
+
+namespace fb::cli {
+
+void add_measure_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand("measure", "Measure one configuration in this process and print its JSON record");
+  auto tokens = std::make_shared<std::vector<std::string>>();
+  auto args = std::make_shared<PolicyArgs>();
+  auto sim_child = std::make_shared<bool>(false);
+  cmd->add_option("descriptor", *tokens,
+                  "MODEL knob=... backend=NAME[:VARIANT] batch=N threads=N [isa=...] [cache_sim=host|i5-7600k|S,A,L] "
+                  "[env.NAME=value ...]")
+      ->required();
+  args->add_to(*cmd);
+  cmd->add_flag("--cache-sim-child", *sim_child, "internal: the run under valgrind")->group("");
+  cmd->callback([tokens, args, sim_child] {
+    std::string text;
+    for (const auto& t : *tokens) text += t + " ";
+    MeasureConfig c = MeasureConfig::parse(text);  // bad descriptor: UsageError, exit 2
+    if (*sim_child) {
+      cache_sim_child(c, args->policy());
+      return;
+    }
+    reexec_with_config_env(c);
+    Record r;
+    try {
+      r = measure(c, args->policy());
+    } catch (const UsageError&) {
+      throw;
+    } catch (const std::exception& e) {
+      fmt::print("{}\n", failed_record(c.str(), e.what()).dump());
+      std::fflush(stdout);
+      std::exit(1);
+    }
+    fmt::print("{}\n", r.dump());
+  });
+}
+
+}  // namespace fb::cli

@@ -1,0 +1,30 @@
+#pragma once
+// The measurement descriptor: a model descriptor plus the run fields, e.g.
+//   "pattern:dw_bottleneck depth=20 width=32 res=224 classes=1000 expansion=6
+//    backend=onednn batch=8 threads=2"
+// Canonical order: the model's canonical form, then backend, batch, threads,
+// then isa, cache_sim and env.* only when given. The same string is the CLI
+// argument of `formbench measure`, the store key and the failure reproducer.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/catalog.h"
+
+namespace fb {
+
+struct MeasureConfig {
+  ModelSpec model;
+  std::string backend;  // "name" or "name:variant"
+  int batch = 1;
+  int threads = 1;
+  std::string isa;        // empty = the machine's best
+  std::string cache_sim;  // empty = no simulation; "host", "i5-7600k" or "SIZE,ASSOC,LINE"
+  std::vector<std::pair<std::string, std::string>> env;  // set in the measuring process, in written order
+
+  std::string str() const;
+  // UsageError for unknown models/knobs, missing backend/batch/threads, bad numbers.
+  static MeasureConfig parse(const std::string& text);
+};
+
+}  // namespace fb

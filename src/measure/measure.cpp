@@ -1,0 +1,158 @@
+#include "measure/measure.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+
+#include "backends/backend.h"
+#include "common/error.h"
+#include "common/timestamp.h"
+#include "graph/cost.h"
+#include "graph/weights.h"
+#include "measure/cache_sim.h"
+#include "measure/counters.h"
+#include "measure/environment.h"
+#include "measure/machine_probe.h"
+
+namespace fb {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Prepared {
+  BackendChoice choice;
+  Graph graph;
+  Tensor input, output;
+  std::unique_ptr<Executable> exe;
+};
+
+Prepared prepare(const MeasureConfig& c, const MeasurePolicy& p) {
+  Prepared r;
+  r.choice = choose_backend(c.backend, c.threads);
+  r.choice.options.isa = c.isa;
+  r.graph = c.model.build(c.batch);
+  Weights w = make_weights(r.graph, p.seed);
+  r.input = make_input(r.graph.input_shape(), p.seed + 1);
+  r.output = Tensor(r.graph.output_shape());
+  r.exe = r.choice.backend->compile(r.graph, w, r.choice.options);
+  return r;
+}
+
+nlohmann::json ms_summary(const Summary& s) {
+  auto ms = [](double x) { return x * 1e3; };
+  std::vector<double> samples;
+  for (double x : s.samples) samples.push_back(ms(x));
+  return {{"n", s.n}, {"median", ms(s.median)}, {"mean", ms(s.mean)}, {"min", ms(s.min)}, {"max", ms(s.max)},
+          {"p10", ms(s.p10)}, {"p90", ms(s.p90)}, {"stddev", ms(s.stddev)}, {"cv", s.cv},
+          {"ci95_low", ms(s.ci_low)}, {"ci95_high", ms(s.ci_high)}, {"target_met", s.target_met},
+          {"samples", samples}};
+}
+
+}  // namespace
+
+Record measure(const MeasureConfig& c, const MeasurePolicy& p) {
+  if (std::getenv("FORMBENCH_TEST_CRASH")) std::abort();  // test hook: a child that dies
+  if (std::getenv("FORMBENCH_TEST_HANG")) pause();        // test hook: a child that never answers
+  std::string descriptor = c.str();
+  CacheSimSetup sim;
+  if (!c.cache_sim.empty()) sim = cache_sim_setup(c.cache_sim);  // bad geometry fails before any work
+  // Counters first: the backend's worker threads, started by compile, inherit them.
+  Counters counters;
+  Prepared run = prepare(c, p);
+
+  CounterValues counted;
+  CpuSnapshot guard_start;
+  auto sampler = [&] {
+    CounterValues c0 = counters.read();
+    auto t0 = Clock::now();
+    run.exe->run(run.input.ptr(), run.output.ptr());
+    auto t1 = Clock::now();
+    counted += counters.read() - c0;
+    return std::chrono::duration<double>(t1 - t0).count();
+  };
+  auto on_warm = [&] {
+    counted = {};
+    guard_start = cpu_snapshot();
+  };
+  GuardedResult g = retry_while_noisy(
+      [&] {
+        Summary s = sample_until_stable(sampler, p.stats, on_warm);
+        return std::pair{s, foreign_cpu_pct(guard_start, cpu_snapshot())};
+      },
+      p.interference, [&] { return wait_for_quiet(p.interference); });
+  const Summary& s = g.summary;
+
+  GraphCost cost = cost_of(run.graph);
+  Record r;
+  r["descriptor"] = descriptor;
+  r["status"] = "ok";
+  r["error"] = "";
+  r["model"] = c.model.str();
+  r["backend"] = run.choice.str();
+  r["batch"] = c.batch;
+  r["threads"] = c.threads;
+  r["latency_ms"] = ms_summary(s);
+  r["per_image_ms"] = {{"median", s.median * 1e3 / c.batch},
+                       {"ci95_low", s.ci_low * 1e3 / c.batch},
+                       {"ci95_high", s.ci_high * 1e3 / c.batch}};
+  r["cost"] = {{"per", "batch"},
+               {"macs", cost.total.macs},
+               {"flops", cost.total.flops()},
+               {"params", cost.total.params},
+               {"min_bytes", cost.total.min_bytes},
+               {"peak_activation_bytes", cost.peak_activation_bytes}};
+  auto limits = load_machine_limits(cpu_model(), c.threads);
+  r["roofline"] = limits ? roofline_json(static_cast<double>(cost.total.flops()),
+                                         static_cast<double>(cost.total.min_bytes), s.median, *limits)
+                         : nlohmann::json(nullptr);
+  if (counters.available()) {
+    double n = s.n;
+    r["counters"] = {{"available", true},           {"reason", ""},
+                     {"per", "inference"},          {"llc_references", counted.llc_references / n},
+                     {"llc_misses", counted.llc_misses / n}, {"cycles", counted.cycles / n},
+                     {"instructions", counted.instructions / n}};
+  } else {
+    r["counters"] = {{"available", false}, {"reason", counters.reason()}};
+  }
+  r["cache_sim"] = c.cache_sim.empty() ? nlohmann::json(nullptr)
+                                       : simulate_cache(self_exe(), descriptor, sim, c.env, p.cache_sim_timeout_s);
+  r["foreign_cpu_pct"] = g.foreign_pct;
+  r["interference"] = interference_label(g.quiet, g.retries);
+  r["environment"] = environment_json(run.choice);
+  r["timestamp"] = utc_timestamp();
+  return r;
+}
+
+void cache_sim_child(const MeasureConfig& c, const MeasurePolicy& p) {
+  Prepared run = prepare(c, p);
+  run.exe->run(run.input.ptr(), run.output.ptr());  // warm-up: first-touch and lazy set-up stay uncounted
+  collect_only([&] {
+    for (int i = 0; i < kCacheSimRuns; ++i) run.exe->run(run.input.ptr(), run.output.ptr());
+  });
+}
+
+void reexec_with_config_env(const MeasureConfig& c) {
+  bool differs = false;
+  for (const auto& [k, v] : c.env) {
+    const char* cur = std::getenv(k.c_str());
+    if (!cur || v != cur) {
+      differs = true;
+      setenv(k.c_str(), v.c_str(), 1);
+    }
+  }
+  if (!differs) return;
+  std::ifstream f("/proc/self/cmdline", std::ios::binary);
+  std::vector<std::string> args;
+  std::string a;
+  while (std::getline(f, a, '\0')) args.push_back(a);
+  std::vector<char*> argv;
+  for (auto& s : args) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  std::string exe = self_exe();
+  execv(exe.c_str(), argv.data());
+  throw Error("cannot re-execute " + exe + " with the configuration's environment");
+}
+
+}  // namespace fb

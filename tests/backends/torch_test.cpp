@@ -1,0 +1,194 @@
+// The LibTorch backends (torch, torch-jit) against the reference: all six
+// design patterns, every op outside them, the parameter count, and proof that
+// LibTorch's own optimisation really ran.
+#include <gtest/gtest.h>
+#include <gtest/gtest-spi.h>
+
+#include <algorithm>
+#include <functional>
+#include <map>
+
+#include "backends/backend.h"
+#include "backends/compare.h"
+#include "backends/torch/torch_backend.h"
+#include "common/error.h"
+#include "graph/builder.h"
+#include "graph/cost.h"
+#include "graph/weights.h"
+#include "models/catalog.h"
+
+namespace fb {
+namespace {
+
+// fp32 through a few layers against double accumulation; observed ~1e-6.
+constexpr double kBound = 1e-4;
+const char* const kBackends[] = {"torch", "torch-jit"};
+const char* const kPatterns[] = {"standard", "factorized", "bottleneck", "dw_separable", "dw_bottleneck", "grouped"};
+
+void expect_matches_reference(const Graph& g, const std::string& backend, int threads, const std::string& what) {
+  Weights w = make_weights(g, 7);
+  Tensor x = make_input(g.input_shape(), 7);
+  Tensor ref = run_once(choose_backend("reference", 1), g, w, x);
+  Tensor got = run_once(choose_backend(backend, threads), g, w, x);
+  test::expect_close(got, ref, kBound, what + " on " + backend + " threads=" + std::to_string(threads));
+}
+
+std::unique_ptr<Executable> compile(const std::string& backend, const Graph& g) {
+  BackendChoice c = choose_backend(backend, 1);
+  return c.backend->compile(g, make_weights(g, 7), c.options);
+}
+
+// --- the six patterns -------------------------------------------------------
+
+struct PatternCase {
+  std::string pattern;
+  int batch;
+  std::string backend;
+};
+
+// Readable names in ctest's list instead of a byte dump.
+void PrintTo(const PatternCase& c, std::ostream* os) { *os << c.pattern << " batch=" << c.batch << " " << c.backend; }
+
+class TorchPattern : public ::testing::TestWithParam<PatternCase> {};
+
+TEST_P(TorchPattern, MatchesReference) {
+  const auto& c = GetParam();
+  const std::string model = "pattern:" + c.pattern + " depth=3 width=16 res=32";
+  expect_matches_reference(parse_model(model).build(c.batch), c.backend, c.batch == 3 ? 2 : 1,
+                           model + " batch=" + std::to_string(c.batch));
+}
+
+std::vector<PatternCase> pattern_cases() {
+  std::vector<PatternCase> cases;
+  for (const char* p : kPatterns)
+    for (int batch : {1, 3})
+      for (const char* b : kBackends) cases.push_back({p, batch, b});
+  return cases;
+}
+
+std::string case_name(const ::testing::TestParamInfo<PatternCase>& info) {
+  std::string b = info.param.backend == "torch" ? "eager" : "jit";
+  return info.param.pattern + "_b" + std::to_string(info.param.batch) + "_" + b;
+}
+
+INSTANTIATE_TEST_SUITE_P(AllPatterns, TorchPattern, ::testing::ValuesIn(pattern_cases()), case_name);
+
+// --- ops the patterns do not use ---------------------------------------------
+
+// Replaces a pool node's padding (the builder writes symmetric padding only)
+// and re-runs shape inference.
+Graph with_pool_pad(Graph g, ValueId pool, Padding p) {
+  auto& a = std::get<PoolAttrs>(g.nodes[static_cast<size_t>(pool)].attrs);
+  a.pad = p;
+  validate(g);
+  return g;
+}
+
+struct OpCase {
+  std::string name;
+  std::function<Graph()> build;
+};
+
+Graph net(const std::string& name, const std::function<ValueId(GraphBuilder&, ValueId)>& body) {
+  GraphBuilder b(name, Shape{2, 6, 9, 9});
+  // A conv first, so every op sees signed, non-trivial values.
+  ValueId x = b.conv(b.input(), conv(8, 3).bias());
+  return b.finish(body(b, x));
+}
+
+Graph asymmetric_pool(bool max, bool count_include_pad) {
+  GraphBuilder b("pool", Shape{2, 6, 9, 9});
+  ValueId x = b.conv(b.input(), conv(8, 3).bias());
+  ValueId p = max ? b.max_pool(x, 3, 2, 0) : b.avg_pool(x, 3, 2, 0, count_include_pad);
+  return with_pool_pad(b.finish(p), p, Padding{1, 0, 0, 1});
+}
+
+std::vector<OpCase> op_cases() {
+  using B = GraphBuilder;
+  return {
+      {"conv_bias", [] { return net("conv_bias", [](B& b, ValueId x) { return b.conv(x, conv(5, 3).bias()); }); }},
+      {"conv_dilated", [] { return net("dil", [](B& b, ValueId x) { return b.conv(x, conv(8, 3).dilation(2)); }); }},
+      {"conv_asymmetric_pad",
+       [] { return net("asym", [](B& b, ValueId x) { return b.conv(x, conv(8, 3).stride(2).pad(Padding{0, 1, 1, 0})); }); }},
+      {"conv_1x7_grouped_bias",
+       [] { return net("g", [](B& b, ValueId x) { return b.conv(x, conv(8, 1).kernel(1, 7).groups(4).bias()); }); }},
+      {"depthwise_strided",
+       [] { return net("dw", [](B& b, ValueId x) { return b.conv(x, conv(8, 3).stride(2).groups(8).pad(1)); }); }},
+      {"concat", [] { return net("cat", [](B& b, ValueId x) {
+         return b.concat({x, b.conv(x, conv(4, 1)), b.relu6(x)}); }); }},
+      // ReLU6 on a channel count that is not a multiple of 16 (see torchscript_source.cpp).
+      {"relu6_unaligned_channels", [] { return net("r6", [](B& b, ValueId x) {
+         ValueId y = b.relu6(b.conv(x, conv(20, 1)));
+         return b.concat({y, b.relu6(b.conv(y, conv(8, 1)))}); }); }},
+      {"maxpool", [] { return net("mp", [](B& b, ValueId x) { return b.max_pool(x, 3, 2, 1); }); }},
+      {"avgpool_include_pad", [] { return net("ap", [](B& b, ValueId x) { return b.avg_pool(x, 3, 1, 1, true); }); }},
+      {"avgpool_exclude_pad", [] { return net("ap", [](B& b, ValueId x) { return b.avg_pool(x, 3, 2, 1, false); }); }},
+      {"maxpool_asymmetric", [] { return asymmetric_pool(true, false); }},
+      {"avgpool_asymmetric_include_pad", [] { return asymmetric_pool(false, true); }},
+      {"avgpool_asymmetric_exclude_pad", [] { return asymmetric_pool(false, false); }},
+      {"pad", [] { return net("pad", [](B& b, ValueId x) { return b.pad(x, Padding{1, 2, 0, 3}); }); }},
+      {"slice", [] { return net("crop", [](B& b, ValueId x) { return b.slice(x, 1, 2, 5, 6); }); }},
+      {"linear_head", [] { return net("head", [](B& b, ValueId x) {
+         return b.linear(b.flatten(b.global_avg_pool(b.relu(b.batch_norm(x)))), 10); }); }},
+  };
+}
+
+void PrintTo(const OpCase& c, std::ostream* os) { *os << c.name; }
+
+class TorchOp : public ::testing::TestWithParam<OpCase> {};
+
+TEST_P(TorchOp, MatchesReference) {
+  Graph g = GetParam().build();
+  for (const char* b : kBackends) expect_matches_reference(g, b, 1, GetParam().name);
+}
+
+INSTANTIATE_TEST_SUITE_P(Ops, TorchOp, ::testing::ValuesIn(op_cases()),
+                         [](const auto& info) { return info.param.name; });
+
+// --- the module itself --------------------------------------------------------
+
+TEST(Torch, ParameterCountEqualsCostModel) {
+  for (const char* p : kPatterns) {
+    Graph g = parse_model(std::string("pattern:") + p + " depth=2 width=16 res=16 classes=10").build(1);
+    for (const char* b : kBackends) {
+      auto exe = compile(b, g);
+      auto* torch_exe = dynamic_cast<TorchExecutable*>(exe.get());
+      ASSERT_NE(torch_exe, nullptr) << b;
+      EXPECT_EQ(torch_exe->parameter_count(), cost_of(g).total.params) << p << " on " << b;
+    }
+  }
+}
+
+TEST(Torch, JitFoldsBatchNormAndUsesOneDnn) {
+  Graph g = parse_model("pattern:dw_bottleneck depth=2 width=16 res=32").build(1);
+  const std::string plan = compile("torch-jit", g)->explain();
+  const auto optimised = plan.substr(plan.find("after freeze"));
+  ASSERT_NE(plan.find("after freeze"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("torch.batch_norm"), std::string::npos) << "the source should contain BN before folding";
+  EXPECT_EQ(optimised.find("aten::batch_norm"), std::string::npos) << "freeze did not fold BN:\n" << optimised;
+  const Facts env = choose_backend("torch-jit", 1).backend->environment({});
+  const bool mkldnn = std::find(env.begin(), env.end(), Facts::value_type{"torch.mkldnn", "yes"}) != env.end();
+  if (mkldnn) {
+    EXPECT_NE(optimised.find("mkldnn"), std::string::npos) << "no oneDNN ops after optimize_for_inference:\n"
+                                                           << optimised;
+  }
+}
+
+TEST(Torch, EnvironmentNamesLibraryBlasAndThreads) {
+  BackendOptions opts;
+  opts.threads = 2;
+  Facts env = choose_backend("torch", 2).backend->environment(opts);
+  std::map<std::string, std::string> facts(env.begin(), env.end());
+  for (const auto& [key, value] : env) EXPECT_EQ(key.rfind("torch.", 0), 0u) << key;
+  EXPECT_EQ(facts["torch.threads"], "2");
+  EXPECT_NE(facts["torch.version"], "");
+  EXPECT_NE(facts["torch.blas_loaded"], "none") << "no BLAS mapped after a gemm";
+  EXPECT_TRUE(facts.count("torch.glibc_tunables"));
+}
+
+TEST(Torch, RejectsVariants) {
+  EXPECT_THROW(compile("torch:fast", parse_model("pattern:standard depth=1 width=8 res=8").build(1)), UsageError);
+}
+
+}  // namespace
+}  // namespace fb

@@ -1,0 +1,63 @@
+// The measurement descriptor: canonical order, round trip, clear errors.
+#include <gtest/gtest.h>
+
+#include "common/error.h"
+#include "measure/config.h"
+
+namespace fb {
+namespace {
+
+TEST(MeasureConfig, CanonicalFormFillsDefaultsAndOrdersFields) {
+  MeasureConfig c = MeasureConfig::parse("pattern:dw_bottleneck threads=2 batch=8 width=32 backend=onednn depth=20");
+  EXPECT_EQ(c.str(),
+            "pattern:dw_bottleneck depth=20 width=32 res=224 classes=1000 expansion=6 backend=onednn batch=8 threads=2");
+  EXPECT_EQ(c.batch, 8);
+  EXPECT_EQ(c.threads, 2);
+  EXPECT_TRUE(c.isa.empty());
+  EXPECT_TRUE(c.cache_sim.empty());
+}
+
+TEST(MeasureConfig, RoundTripsOptionalFields) {
+  for (const char* text :
+       {"pattern:standard depth=3 width=16 res=32 classes=10 backend=reference batch=1 threads=1",
+        "pattern:grouped depth=2 width=32 res=64 classes=1000 groups=8 backend=onednn:nofuse batch=4 threads=2 "
+        "isa=avx2 cache_sim=i5-7600k",
+        "pattern:standard depth=3 width=16 res=32 classes=10 backend=torch batch=2 threads=1 cache_sim=6291456,12,64 "
+        "env.GLIBC_TUNABLES=glibc.malloc.mmap_threshold=4294967296 env.OMP_PROC_BIND=true"}) {
+    MeasureConfig c = MeasureConfig::parse(text);
+    EXPECT_EQ(c.str(), text);
+    EXPECT_EQ(MeasureConfig::parse(c.str()).str(), c.str());
+  }
+  MeasureConfig c = MeasureConfig::parse(
+      "pattern:standard backend=torch batch=2 threads=1 env.GLIBC_TUNABLES=glibc.malloc.mmap_threshold=4294967296");
+  ASSERT_EQ(c.env.size(), 1u);
+  EXPECT_EQ(c.env[0].first, "GLIBC_TUNABLES");
+  EXPECT_EQ(c.env[0].second, "glibc.malloc.mmap_threshold=4294967296");
+}
+
+TEST(MeasureConfig, BadDescriptorsSayWhatIsWrong) {
+  struct Case {
+    const char* text;
+    const char* expect;
+  };
+  for (const Case& k : std::initializer_list<Case>{
+           {"pattern:standard batch=1 threads=1", "missing backend"},
+           {"pattern:standard backend=reference threads=1", "missing batch"},
+           {"pattern:standard backend=reference batch=1", "missing threads"},
+           {"pattern:standard backend=reference batch=0 threads=1", "batch must be between"},
+           {"pattern:standard backend=reference batch=x threads=1", "batch must be a whole number"},
+           {"pattern:standard backend=reference batch=1 threads=1 colour=red", "no knob 'colour'"},
+           {"pattern:nope backend=reference batch=1 threads=1", "unknown model"},
+           {"pattern:standard backend=reference batch=1 batch=2 threads=1", "given twice"},
+           {"pattern:standard backend=reference batch=1 threads=1 env.=1", "needs a variable name"}}) {
+    try {
+      MeasureConfig::parse(k.text);
+      ADD_FAILURE() << "accepted: " << k.text;
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find(k.expect), std::string::npos) << k.text << " -> " << e.what();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace fb

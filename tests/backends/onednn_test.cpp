@@ -22,7 +22,7 @@ namespace {
 // reference; at depth 3 and width 32 the relative error stays well below this.
 constexpr double kBound = 1e-4;
 
-const char* kVariants[] = {"", "nofuse", "nofold", "nosum", "nodwfuse", "plain", "noprepack", "noplan",
+const char* kVariants[] = {"", "notune", "nofuse", "nofold", "nosum", "nodwfuse", "plain", "noprepack", "noplan",
                            "nofuse,nofold,plain,noprepack,noplan"};
 
 Tensor run(const std::string& backend, const Graph& g, uint64_t seed = 7) {
@@ -79,8 +79,11 @@ TEST(OnednnPatterns, PlansUseNoReferenceKernels) {
 TEST(OnednnPlan, DepthwiseFusionFiresInBlockedLayoutAndMatches) {
   const PatternCase c{Pattern::DwBottleneck, 32, 96};  // oneDNN fuses only when the expanded map is large
   const Graph g = pattern_graph(c, 2, 1);
-  const auto exe = choose_backend("onednn", 1).backend->compile(g, make_weights(g, 1), {});
+  // The fixed layout rule (notune): the tuner may time a policy without the fusion as faster.
+  const BackendChoice fixed = choose_backend("onednn:notune", 1);
+  const auto exe = fixed.backend->compile(g, make_weights(g, 1), fixed.options);
   EXPECT_NE(exe->explain().find("dw_k3s1p1"), std::string::npos) << exe->explain();
+  expect_matches(g, "notune", reproducer(c, 2, 1));
   expect_matches(g, "", reproducer(c, 2, 1));
   // Plain layouts: rejected, and the plan says why.
   const BackendChoice plain_choice = choose_backend("onednn:plain", 1);
@@ -94,6 +97,36 @@ TEST(OnednnPlan, StridedDepthwiseFusion) {
   x = b.conv_bn_act(x, conv(32, 3).groups(32).stride(2).pad(1), ActKind::ReLU6, "dw");
   const Graph g = b.finish(b.conv_bn_act(x, conv(16, 1), std::nullopt, "project"));
   for (const char* v : kVariants) expect_matches(g, v, "dw stride 2");
+}
+
+// The tuner: every layout policy is compiled and timed and explain names the
+// winner; Winograd is timed against the direct kernel for 3x3 stride-1
+// convs. Whatever wins, the result matches the reference; notune times nothing.
+TEST(OnednnTuner, TimesPoliciesAndWinogradAndMatches) {
+  const PatternCase c{Pattern::Standard, 32, 64};
+  const Graph g = pattern_graph(c, 2, 1);
+  const auto exe = choose_backend("onednn", 2).backend->compile(g, make_weights(g, 1), {});
+  const std::string e = exe->explain();
+  for (const char* s : {"layout policy (timed whole programs): library (nChw16c)", "nChw8c", "nhwc", "chose",
+                        "Timed candidates", "jit_fp32_wino"})
+    EXPECT_NE(e.find(s), std::string::npos) << s << "\n" << e;
+  expect_matches(g, "", reproducer(c, 2, 1));
+  const BackendChoice fixed = choose_backend("onednn:notune", 2);
+  const std::string f = fixed.backend->compile(g, make_weights(g, 1), fixed.options)->explain();
+  EXPECT_EQ(f.find("timed"), std::string::npos) << f;
+  EXPECT_EQ(f.find("Timed"), std::string::npos) << f;
+  EXPECT_EQ(f.find("wino"), std::string::npos) << f;
+}
+
+// Winograd kernels on a residual and a padded 3x3 chain, batch 2, against the
+// reference (the Winograd transforms round differently from direct convs).
+TEST(OnednnTuner, WinogradChainsMatchReference) {
+  GraphBuilder b("wino", Shape{2, 16, 24, 24});
+  auto x = b.conv_bn_act(b.input(), conv(32, 3).pad(1), ActKind::ReLU, "c1");
+  auto y = b.conv_bn_act(x, conv(32, 3).pad(1), std::nullopt, "c2");
+  const Graph g = b.finish(b.relu(b.add(y, x)));
+  expect_matches(g, "", "wino chain");
+  expect_matches(g, "notune", "wino chain");
 }
 
 // Per-op graphs: ops and attributes the patterns do not exercise.

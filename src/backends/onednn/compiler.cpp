@@ -4,10 +4,12 @@
 
 #include <cstring>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 #include "backends/onednn/layout.h"
 #include "backends/onednn/memory_plan.h"
+#include "backends/onednn/tuner.h"
 #include "common/error.h"
 
 namespace fb::onednn {
@@ -81,8 +83,8 @@ std::pair<std::vector<std::string>, std::vector<std::string>> split_covers(const
 
 class Compiler {
  public:
-  Compiler(const Plan& plan, const Shape& input_shape, const EngineOptions& o, Program& prog)
-      : plan_(plan), o_(o), prog_(prog), eng_(prog.engine) {
+  Compiler(const Plan& plan, const Shape& input_shape, const EngineOptions& o, Program& prog, TuneCache* tune)
+      : plan_(plan), o_(o), prog_(prog), eng_(prog.engine), tune_(tune) {
     vals_.resize(plan.num_values);
     for (const Step& s : plan.steps) vals_[static_cast<size_t>(s.out)].shape = s.shape;
     const md user_in = plain_md(input_shape);
@@ -258,14 +260,15 @@ class Compiler {
     return s.shape;
   }
 
-  ConvPD conv_pd(const Step& s, Layouts t, const std::optional<md>& dst_fixed) {
+  ConvPD conv_pd(const Step& s, Layouts t, const std::optional<md>& dst_fixed,
+                 dnnl::algorithm alg = dnnl::algorithm::convolution_direct) {
     const auto& a = std::get<ConvAttrs>(s.attrs);
     const Shape in = vals_[static_cast<size_t>(s.inputs[0])].shape;
     const md& src = t.first;
     const md dst = dst_fixed ? *dst_fixed : t.second;
     const md wei(conv_weight_dims(a, in.c()), dt::f32, tag::any);
     const md bias({a.out_channels}, dt::f32, tag::x);
-    dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src,
+    dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_inference, alg, src,
                                       wei, bias, dst, {a.stride_h, a.stride_w},
                                       {a.dilation_h - 1, a.dilation_w - 1},  // oneDNN counts extra gaps
                                       {a.pad.top, a.pad.left}, {a.pad.bottom, a.pad.right});
@@ -281,12 +284,16 @@ class Compiler {
     const Shape out = conv_out_shape(s);
     auto pair = [&](tag a, tag b) { return Layouts{md_of(x.shape, a), md_of(out, b)}; };
     std::vector<Layouts> c;
-    if (o_.blocked) {
+    if (o_.blocked && o_.layout == EngineOptions::Layout::Library) {
       const tag in_tag = tag_of(x.desc);
       const tag dst = out.c() % 16 == 0 ? tag::nChw16c : in_tag != tag::undef && in_tag != tag::nchw ? in_tag : tag::any;
       c.push_back({x.desc, md_of(out, dst)});
-      c.push_back(pair(tag::any, tag::any));
+    } else if (o_.blocked) {
+      // A fixed policy: its layout in and out (the network input stays as it is).
+      const tag t = o_.layout == EngineOptions::Layout::Blocked8 ? tag::nChw8c : tag::nhwc;
+      c.push_back({s.inputs[0] == 0 ? x.desc : md_of(x.shape, t), md_of(out, t)});
     }
+    if (o_.blocked) c.push_back(pair(tag::any, tag::any));
     c.push_back(pair(tag::nhwc, tag::nhwc));
     c.push_back(pair(tag::nchw, tag::nchw));
     return c;
@@ -306,7 +313,44 @@ class Compiler {
       return split_at(s, PostOp::Kind::Sum);
     }
     if (empty(pd)) throw Error("oneDNN has no convolution for " + s.covers[0]);
+    if (tune_) pd = maybe_winograd(s, pd, dst_fixed);
     emit_conv(s, pd, sum_operand);
+  }
+
+  // Winograd is a candidate for 3x3 stride-1 dense convs in the layouts the
+  // direct kernel got: timed against it (once per distinct problem), kept if faster.
+  ConvPD maybe_winograd(const Step& s, const ConvPD& direct, const std::optional<md>& dst_fixed) {
+    const auto& a = std::get<ConvAttrs>(s.attrs);
+    if (a.kernel_h != 3 || a.kernel_w != 3 || a.stride_h != 1 || a.stride_w != 1 || a.groups != 1 ||
+        a.dilation_h != 1 || a.dilation_w != 1)
+      return direct;
+    ConvPD wino;
+    try {
+      wino = conv_pd(s, {direct.src_desc(), direct.dst_desc()}, dst_fixed, dnnl::algorithm::convolution_winograd);
+    } catch (const dnnl::error&) {
+      return direct;
+    }
+    if (empty(wino) || is_reference_impl(wino.impl_info_str())) return direct;
+    const Shape in = vals_[static_cast<size_t>(s.inputs[0])].shape;
+    const std::string key = fmt::format("{} {} -> {} {} {} {} {}", in.str(), layout_name(direct.src_desc()),
+                                        s.shape.str(), layout_name(direct.dst_desc()), a.out_channels,
+                                        fmt::format("p{}{}{}{}", a.pad.top, a.pad.left, a.pad.bottom, a.pad.right),
+                                        post_str(s.post));
+    const std::vector<int> conv_args{DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_BIAS, DNNL_ARG_DST, DNNL_ARG_SCRATCHPAD};
+    auto timed = [&](const ConvPD& pd, const std::string& k) {
+      auto it = tune_->ms.find(k);
+      if (it != tune_->ms.end()) return it->second;
+      const double ms = time_primitive_ms(dnnl::convolution_forward(pd), pd, conv_args, eng_, prog_.stream);
+      return tune_->ms[k] = ms;
+    };
+    const bool seen = !noted_.insert(key).second;
+    const double t_direct = timed(direct, "direct " + key), t_wino = timed(wino, "winograd " + key);
+    const bool win = t_wino < t_direct;
+    if (!seen)
+      tune_notes_.push_back(fmt::format("{} ({}): {} {:.3f} ms vs {} {:.3f} ms -> {}", s.covers[0], key,
+                                        direct.impl_info_str(), t_direct, wino.impl_info_str(), t_wino,
+                                        win ? "winograd" : "direct"));
+    return win ? wino : direct;
   }
 
   void emit_conv(const Step& s, const ConvPD& pd, ValueId sum_operand) {
@@ -347,6 +391,8 @@ class Compiler {
     std::string why;
     if (!o_.blocked) {
       why = "plain layouts: oneDNN has a real fused kernel only in nChw16c";
+    } else if (o_.layout != EngineOptions::Layout::Library) {
+      why = std::string("layout policy ") + layout_policy_name(o_.layout) + ": a real fused kernel exists only in nChw16c";
     } else {
       ConvPD pd;
       try {
@@ -578,6 +624,8 @@ class Compiler {
  public:
   std::string explain(const std::vector<std::string>& pass_notes) const {
     std::string s = lines_ + "\n" + summary_;
+    if (!tune_notes_.empty()) s += "Timed candidates (per distinct problem):\n";
+    for (const auto& n : tune_notes_) s += "  " + n + "\n";
     std::vector<std::string> all = pass_notes;
     all.insert(all.end(), notes_.begin(), notes_.end());
     if (!all.empty()) s += "Not fused or changed, and why:\n";
@@ -605,7 +653,9 @@ class Compiler {
   std::vector<Binding> bindings_;
   std::unordered_map<dnnl_memory_t, int> buffer_of_;
   std::vector<Reordered> reordered_;
-  std::vector<std::string> notes_;
+  TuneCache* tune_;
+  std::vector<std::string> notes_, tune_notes_;
+  std::set<std::string> noted_;
   std::string lines_, summary_;
   size_t scratch_bytes_ = 0, constant_bytes_ = 0;
   int reorders_ = 0;
@@ -614,10 +664,10 @@ class Compiler {
 }  // namespace
 
 std::unique_ptr<Program> compile_plan(const Plan& plan, const Shape& input_shape, const EngineOptions& options,
-                                      int threads) {
+                                      int threads, TuneCache* tune) {
   auto prog = std::make_unique<Program>();
   prog->threads = threads;
-  Compiler c(plan, input_shape, options, *prog);
+  Compiler c(plan, input_shape, options, *prog, tune);
   c.compile();
   prog->explain_ = c.explain(plan.notes);
   return prog;

@@ -15,7 +15,7 @@ constexpr Switch kSwitches[] = {
     {"nofold", &EngineOptions::fold_bn},   {"nofuse", &EngineOptions::fuse_act},
     {"nosum", &EngineOptions::fuse_sum},   {"nodwfuse", &EngineOptions::fuse_dw},
     {"plain", &EngineOptions::blocked},    {"noprepack", &EngineOptions::prepack},
-    {"noplan", &EngineOptions::plan_memory},
+    {"noplan", &EngineOptions::plan_memory}, {"notune", &EngineOptions::tune},
 };
 
 }  // namespace
@@ -25,6 +25,15 @@ std::string EngineOptions::str() const {
   for (const auto& sw : kSwitches)
     if (!(this->*sw.field)) s += (s.empty() ? "" : ",") + std::string(sw.name);
   return s;
+}
+
+const char* layout_policy_name(EngineOptions::Layout l) {
+  switch (l) {
+    case EngineOptions::Layout::Library: return "library (nChw16c)";
+    case EngineOptions::Layout::Blocked8: return "nChw8c";
+    case EngineOptions::Layout::Nhwc: return "nhwc";
+  }
+  return "?";
 }
 
 EngineOptions parse_engine_options(const std::string& variant) {

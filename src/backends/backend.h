@@ -59,6 +59,10 @@ struct BackendChoice {
 };
 BackendChoice choose_backend(const std::string& spec, int threads);
 
+// For backends that take neither a variant nor an ISA cap: rejects both, so
+// that a configuration never claims a setting that was silently ignored.
+void require_no_options(const std::string& backend, const BackendOptions& o);
+
 // Compiles and runs once: the convenience path for checks and tests.
 Tensor run_once(const BackendChoice& choice, const Graph& g, const Weights& w, const Tensor& input);
 

@@ -5,6 +5,7 @@
 
 #include "backends/backend.h"
 #include "backends/reference/reference_ops.h"
+#include "common/error.h"
 #include "graph/builder.h"
 
 namespace fb {
@@ -133,6 +134,26 @@ TEST(ReferenceBackend, RunsAWholeGraph) {
   Weights w = make_weights(g, 1);
   Tensor out = run_once(choose_backend("reference", 1), g, w, make({1, 1, 2, 2}, {-1, 1, 2, -3}));
   EXPECT_EQ(out.data, (std::vector<float>{0, 2, 4, 0}));
+}
+
+TEST(ReferenceBackend, RejectsOptionsItWouldIgnore) {
+  GraphBuilder b("t", Shape{1, 1, 2, 2});
+  Graph g = b.finish(b.relu(b.input()));
+  Weights w = make_weights(g, 1);
+  Tensor x(g.input_shape());
+  auto message = [&](const std::string& backend, const std::string& isa) {
+    BackendChoice c = choose_backend(backend, 1);
+    c.options.isa = isa;
+    try {
+      run_once(c, g, w, x);
+    } catch (const UsageError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_EQ(message("reference:fast", ""), "backend 'reference' has no variants (got 'reference:fast')");
+  EXPECT_EQ(message("reference", "avx2"),
+            "backend 'reference' cannot cap its instruction set (got isa=avx2); only onednn takes isa=");
 }
 
 }  // namespace

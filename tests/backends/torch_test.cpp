@@ -186,8 +186,19 @@ TEST(Torch, EnvironmentNamesLibraryBlasAndThreads) {
   EXPECT_TRUE(facts.count("torch.glibc_tunables"));
 }
 
-TEST(Torch, RejectsVariants) {
-  EXPECT_THROW(compile("torch:fast", parse_model("pattern:standard depth=1 width=8 res=8").build(1)), UsageError);
+TEST(Torch, RejectsVariantsAndIsaCaps) {
+  Graph g = parse_model("pattern:standard depth=1 width=8 res=8").build(1);
+  EXPECT_THROW(compile("torch:fast", g), UsageError);
+  for (const char* backend : {"torch", "torch-jit"}) {
+    BackendChoice c = choose_backend(backend, 1);
+    c.options.isa = "avx2";
+    try {
+      c.backend->compile(g, make_weights(g, 1), c.options);
+      ADD_FAILURE() << backend << " accepted isa=avx2, which it cannot apply";
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find("cannot cap its instruction set (got isa=avx2)"), std::string::npos) << e.what();
+    }
+  }
 }
 
 }  // namespace

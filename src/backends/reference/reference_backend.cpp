@@ -70,7 +70,7 @@ class ReferenceBackend final : public Backend {
   std::string name() const override { return "reference"; }
   std::string summary() const override { return "plain loops, fp32 with double accumulation: the ground truth"; }
   std::unique_ptr<Executable> compile(const Graph& g, const Weights& w, const BackendOptions& o) const override {
-    if (!o.variant.empty()) throw UsageError("backend 'reference' has no variants (got ':" + o.variant + "')");
+    require_no_options(name(), o);
     return std::make_unique<ReferenceExecutable>(g, w);
   }
   Facts environment(const BackendOptions&) const override { return {{"reference.threads", "1"}}; }

@@ -183,7 +183,7 @@ class TorchBackend final : public Backend {
   std::string name() const override { return "torch"; }
   std::string summary() const override { return "LibTorch eager: nn modules in eval mode, as a PyTorch user runs it"; }
   std::unique_ptr<Executable> compile(const Graph& g, const Weights& w, const BackendOptions& o) const override {
-    if (!o.variant.empty()) throw UsageError("backend 'torch' has no variants (got ':" + o.variant + "')");
+    require_no_options(name(), o);
     torch_util::use_threads(o.threads);
     return std::make_unique<EagerExecutable>(g, w, o.threads);
   }

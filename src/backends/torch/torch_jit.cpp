@@ -67,7 +67,7 @@ class TorchJitBackend final : public Backend {
     return "LibTorch TorchScript after torch::jit::freeze + optimize_for_inference (BN folding, oneDNN)";
   }
   std::unique_ptr<Executable> compile(const Graph& g, const Weights& w, const BackendOptions& o) const override {
-    if (!o.variant.empty()) throw UsageError("backend 'torch-jit' has no variants (got ':" + o.variant + "')");
+    require_no_options(name(), o);
     torch_util::use_threads(o.threads);
     return std::make_unique<JitExecutable>(g, w, o.threads);
   }

@@ -10,6 +10,7 @@ packages=(
   libsqlite3-dev
   libtorch-dev libopenblas0-openmp   # native framework; an optimised BLAS under it
   libdnnl-dev                        # the kernels under the accelerated engine
+  ocl-icd-opencl-dev                 # dnnl-config.cmake requires OpenCL: Debian builds oneDNN with its GPU runtime
   valgrind linux-perf                # cache simulation, hardware counters
   gnuplot-nox                        # report figures
 )

@@ -69,5 +69,63 @@ void open_and_read(const std::string& path) {
   study::export_json(s, json);
 }
 
+// schema_version is parsed with std::stoi: "abc" threw std::invalid_argument
+// ("stoi"), "-1" read out of bounds. Fixed on the store branch.
+TEST(FuzzRegression, StoreWithSchemaVersionNotANumberIsRefused) {
+  StoreFile f(reproducer("store", "crash-schema-version-not-a-number"));
+  const std::string msg = error_of([&] { open_and_read(f.path()); });
+  EXPECT_NE(msg.find(f.path()), std::string::npos) << msg;
+  EXPECT_NE(msg.find("schema"), std::string::npos) << msg;
+}
+
+TEST(FuzzRegression, StoreWithNegativeSchemaVersionIsRefused) {
+  StoreFile f(reproducer("store", "crash-schema-version-minus-one"));
+  const std::string msg = error_of([&] { open_and_read(f.path()); });
+  EXPECT_NE(msg.find(f.path()), std::string::npos) << msg;
+  EXPECT_NE(msg.find("schema"), std::string::npos) << msg;
+}
+
+// A descriptor that is not UTF-8 made export_json throw nlohmann's
+// type_error from dump(). Any byte sequence from a store must be exportable.
+TEST(FuzzRegression, StoreWithNonUtf8TextExports) {
+  StoreFile f(reproducer("store", "crash-descriptor-not-utf8"));
+  study::Store s(f.path(), /*create=*/false);
+  std::ostringstream json;
+  EXPECT_NO_THROW(study::export_json(s, json));
+  EXPECT_NE(json.str().find("pattern"), std::string::npos);
+}
+
+// Debian's toml++ reached __builtin_unreachable on U+0394 (and every code
+// point U+00A1..U+0499) where it looks for whitespace: UBSan's "execution
+// reached an unreachable program point". Specs are ASCII now.
+TEST(FuzzRegression, SpecWithNonAsciiCharacterIsRefusedWithItsLine) {
+  EXPECT_EQ(error_of([] { study::parse_spec(reproducer("spec", "crash-non-ascii-greek-delta"), "s.toml"); }),
+            "s.toml:1: non-ASCII character; a spec is ASCII text, comments included (see docs/study.md)");
+  const std::string comment = "[[group]]\npatterns = [\"standard\"]\n# caf\xc3\xa9\nbackends = [\"torch\"]\n";
+  EXPECT_NE(error_of([&] { study::parse_spec(comment, "s.toml"); }).find("s.toml:3: non-ASCII character"),
+            std::string::npos);
+}
+
+// "[\x01\x1a[group]]": toml++'s parse_key assumed a key character after '['
+// (an assertion under the fuzzer, undefined behaviour in a release build).
+TEST(FuzzRegression, SpecWithControlCharacterIsRefusedWithItsLine) {
+  EXPECT_EQ(error_of([] { study::parse_spec(reproducer("spec", "crash-control-character-in-table-header"), "s.toml"); }),
+            "s.toml:10: control character (byte 1); a spec is plain text (see docs/study.md)");
+}
+
+// "[^^^...": the same assumption with a printable character.
+TEST(FuzzRegression, SpecTableHeaderWithoutANameIsRefused) {
+  EXPECT_NE(error_of([] { study::parse_spec(reproducer("spec", "crash-table-header-without-name"), "s.toml"); })
+                .find("s.toml:1: '[^': a table header starts with a name, e.g. [measure] or [[group]]"),
+            std::string::npos);
+  // "[" then the line's end: toml++ looked for the name on the next line.
+  EXPECT_NE(error_of([] { study::parse_spec(reproducer("spec", "crash-table-header-at-line-end"), "s.toml"); })
+                .find(": '[': a table header starts with a name"),
+            std::string::npos);
+  // Nested arrays on their own lines are still values, not headers.
+  const std::string nested = "[[group]]\nmodels = [\n  \"resnet18\",\n]\nbackends = [\n  \"torch\"]\n";
+  EXPECT_EQ(study::parse_spec(nested, "s.toml").groups.size(), 1u);
+}
+
 }  // namespace
 }  // namespace fb

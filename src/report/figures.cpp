@@ -9,6 +9,8 @@
 #include <set>
 
 #include "common/error.h"
+#include "common/process.h"
+#include "common/utf8.h"
 
 namespace fb::report {
 namespace {
@@ -295,10 +297,17 @@ void render_gnuplot(const std::filesystem::path& dir, const std::string& name, c
     out << fmt::format("set terminal pngcairo size {},{} noenhanced font 'Helvetica,10' background rgb 'white'\n", width, height);
     out << fmt::format("set output {}\n", quoted((dir / (name + ".png")).string())) << body << "set output\n";
   }
-  std::string cmd = "gnuplot " + quoted(script.string()) + " 2>" + quoted((dir / (name + ".log")).string());
-  if (std::system(cmd.c_str()) != 0)
-    throw Error("gnuplot failed on " + script.string() + " (see " + name + ".log; is gnuplot installed? `make setup` installs it)");
-  std::filesystem::remove(dir / (name + ".log"));
+  constexpr double kGnuplotTimeoutS = 300;  // a figure takes well under a second; never wait forever
+  // An argument vector, no shell: the output folder's name is never a command.
+  // Absolute, so a folder named like an option ("-e...") stays a file name.
+  ChildResult r = run_child({"gnuplot", std::filesystem::absolute(script).string()}, {}, kGnuplotTimeoutS);
+  const std::filesystem::path log = dir / (name + ".log");
+  if (!r.exited_cleanly()) {
+    std::ofstream(log, std::ios::binary) << r.err;
+    throw Error("gnuplot " + r.describe() + " on " + script.string() + ": " + text_tail(r.err, 400) + " (all of it in " +
+                log.string() + (r.exit_code == 127 ? "; is gnuplot installed? `make setup` installs it)" : ")"));
+  }
+  std::filesystem::remove(log);
 }
 
 std::vector<Figure> draw_figures(const Dataset& d, const Analysis& a, const BackendRoles& roles,

@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "common/atomic_file.h"
 #include "common/error.h"
 
 namespace fb::report {
@@ -288,12 +289,14 @@ void render_gnuplot(const std::filesystem::path& dir, const std::string& name, c
   std::filesystem::create_directories(dir);
   std::filesystem::path script = dir / (name + ".gp");
   {
-    std::ofstream out(script);
+    AtomicFile file(script);
+    std::ostream& out = file.out();
     out << data;
     out << fmt::format("set terminal svg size {},{} dynamic noenhanced font 'Helvetica,12' background rgb 'white'\n", width, height);
     out << fmt::format("set output {}\n", quoted((dir / (name + ".svg")).string())) << body << "set output\nreset\n";
     out << fmt::format("set terminal pngcairo size {},{} noenhanced font 'Helvetica,10' background rgb 'white'\n", width, height);
     out << fmt::format("set output {}\n", quoted((dir / (name + ".png")).string())) << body << "set output\n";
+    file.commit();
   }
   std::string cmd = "gnuplot " + quoted(script.string()) + " 2>" + quoted((dir / (name + ".log")).string());
   if (std::system(cmd.c_str()) != 0)

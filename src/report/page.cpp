@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/atomic_file.h"
 #include "common/error.h"
 
 namespace fb::report {
@@ -51,14 +52,15 @@ std::string csv_field(const std::string& s) {
 
 void write_csv(const std::filesystem::path& file, const std::vector<std::string>& header,
                const std::vector<std::vector<std::string>>& rows) {
-  std::ofstream out(file);
-  if (!out) throw Error("cannot write " + file.string());
+  AtomicFile f(file);
+  std::ostream& out = f.out();
   auto line = [&](const std::vector<std::string>& r) {
     for (size_t i = 0; i < r.size(); ++i) out << (i ? "," : "") << csv_field(r[i]);
     out << "\n";
   };
   line(header);
   for (const auto& r : rows) line(r);
+  f.commit();
 }
 
 std::string num(double v) { return fmt::format("{:.6g}", v); }
@@ -113,8 +115,8 @@ void write_tables(const ReportInputs& in, const std::filesystem::path& dir) {
 }
 
 void write_summary_md(const ReportInputs& in, const std::filesystem::path& file) {
-  std::ofstream out(file);
-  if (!out) throw Error("cannot write " + file.string());
+  AtomicFile f(file);
+  std::ostream& out = f.out();
   out << "# formbench report\n\nStore: `" << in.store_path << "` — " << in.data->ok.size() << " measurements ok, "
       << in.data->failed << " failed, " << in.data->skipped << " skipped. Native: `" << in.roles->native
       << "`, accelerated: `" << in.roles->accelerated << "`. Speed-up = native latency / accelerated latency; "
@@ -132,11 +134,12 @@ void write_summary_md(const ReportInputs& in, const std::filesystem::path& file)
   for (const auto& [k, v] : environment_rows(in.data->environment)) out << "- " << k << ": " << v << "\n";
   out << "\n## Backends\n\n";
   for (const auto& [k, v] : backend_fact_rows(*in.data)) out << "- " << k << ": " << v << "\n";
+  f.commit();
 }
 
 void write_index_html(const ReportInputs& in, const std::filesystem::path& out_dir) {
-  std::ofstream out(out_dir / "index.html");
-  if (!out) throw Error("cannot write " + (out_dir / "index.html").string());
+  AtomicFile f(out_dir / "index.html");
+  std::ostream& out = f.out();
   out << "<!doctype html><html><head><meta charset='utf-8'><title>formbench report</title><style>"
          "body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}"
          "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}"
@@ -183,6 +186,7 @@ void write_index_html(const ReportInputs& in, const std::filesystem::path& out_d
   for (const auto& [k, v] : backend_fact_rows(*in.data))
     out << "<tr><td>" << html_escape(k) << "</td><td>" << html_escape(v) << "</td></tr>\n";
   out << "</table>\n</body></html>\n";
+  f.commit();
 }
 
 }  // namespace fb::report

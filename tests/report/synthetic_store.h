@@ -39,7 +39,10 @@ inline void write_fake_store(const std::filesystem::path& path, const std::vecto
   std::filesystem::remove(path);
   sqlite3* db = nullptr;
   sqlite3_open(path.c_str(), &db);
-  sqlite3_exec(db, "CREATE TABLE measurements(descriptor TEXT, status TEXT, record_json TEXT)", nullptr, nullptr, nullptr);
+  // The meta table makes it a store the report accepts (it checks before reading).
+  sqlite3_exec(db, "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+               "INSERT INTO meta VALUES('schema_version', '1');"
+               "CREATE TABLE measurements(descriptor TEXT, status TEXT, record_json TEXT)", nullptr, nullptr, nullptr);
   sqlite3_stmt* st = nullptr;
   sqlite3_prepare_v2(db, "INSERT INTO measurements VALUES(?,?,?)", -1, &st, nullptr);
   for (const auto& r : rows) {

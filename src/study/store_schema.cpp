@@ -1,6 +1,8 @@
 // The store's schema as a list of migrations: migration i takes a file from
 // version i to i + 1. A new schema version appends one entry; files written
 // by older formbench versions are brought forward when opened for writing.
+#include <sqlite3.h>
+
 #include <charconv>
 #include <vector>
 
@@ -92,7 +94,10 @@ int read_schema_version(Database& db) {
   } catch (const UsageError&) {
     throw;
   } catch (const Error& e) {
-    // SQLite's "file is not a database", "malformed", a meta table without a value column...
+    // SQLite's "file is not a database", "malformed", a meta table without a
+    // value column... An I/O error (a full disk) stays a failure, not bad input.
+    const int code = sqlite3_errcode(db.handle()) & 0xff;
+    if (code != SQLITE_NOTADB && code != SQLITE_CORRUPT && code != SQLITE_ERROR) throw;
     throw UsageError(db.path() + " is not a formbench store (" + e.what() + "); it was left as it was");
   }
 }

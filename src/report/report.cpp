@@ -1,6 +1,7 @@
 #include "report/report.h"
 
 #include "common/paths.h"
+#include "report/escape.h"
 #include "report/figures.h"
 #include "report/page.h"
 #include "study/store.h"
@@ -12,6 +13,7 @@ ReportSummary write_report(const std::string& db_path, const std::filesystem::pa
   require_path(out_dir.string(), "the report folder (-o)");
   refuse_output_over_input(out_dir, {db_path});
   { study::Store check(db_path, study::StoreAccess::read_only); }  // refuses what is no store, reading only
+  gnuplot_path(out_dir.string());  // refuses a folder gnuplot cannot be given, before anything is written
   Dataset data = load_dataset(db_path);
   Analysis analysis = analyse(data, roles);
   std::filesystem::create_directories(out_dir);
@@ -24,6 +26,7 @@ ReportSummary write_report(const std::string& db_path, const std::filesystem::pa
   ReportSummary s;
   s.index = out_dir / "index.html";
   s.measurements = data.ok.size();
+  s.unreadable_rows = data.unreadable.size();
   for (const auto& f : figures) (f.drawn ? s.figures_drawn : s.figures_missing)++;
   return s;
 }

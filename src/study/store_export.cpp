@@ -5,6 +5,7 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/json_dump.h"
 #include "common/paths.h"
 #include "study/store.h"
 
@@ -62,8 +63,8 @@ void export_json(Store& s, std::ostream& out) {
     rows.push_back(std::move(row));
   }
   // Stored rows may hold any bytes (a child's stderr cut mid-character):
-  // invalid UTF-8 is written as U+FFFD rather than failing the export.
-  out << rows.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  // the shared dump writes invalid UTF-8 as U+FFFD rather than failing.
+  out << dump_json(rows, 1) << "\n";
 }
 
 void export_store(const std::string& db_path, bool json, const std::string& output) {

@@ -1,6 +1,6 @@
 #pragma once
 // The measurement descriptor: a model descriptor plus the run fields, e.g.
-//   "pattern:dw_bottleneck depth=20 width=32 res=224 classes=1000 expansion=6
+//   "pattern:dw_bottleneck depth=20 width=32 res=224 classes=1000 reduction=4 expansion=1
 //    backend=onednn batch=8 threads=2"
 // Canonical order: the model's canonical form, then backend, batch, threads,
 // then isa, cache_sim and env.* only when given. The same string is the CLI

@@ -14,6 +14,15 @@ int64_t ModelSpec::knob(const std::string& name) const {
   throw Error("model " + def->name + " has no knob '" + name + "'");
 }
 
+void ModelSpec::set_knob(const std::string& name, int64_t value) {
+  for (auto& [k, v] : knobs)
+    if (k == name) {
+      v = value;
+      return;
+    }
+  throw Error("model " + def->name + " has no knob '" + name + "'");
+}
+
 std::string ModelSpec::str() const {
   Descriptor d{def->name, {}};
   for (const auto& [k, v] : knobs) d.fields.emplace_back(k, std::to_string(v));
@@ -41,8 +50,10 @@ ModelSpec resolve_model(const Descriptor& d, const std::vector<std::string>& ign
   ModelSpec spec;
   spec.def = &find_model(d.head);
   for (const auto& k : spec.def->knobs) spec.knobs.emplace_back(k.name, k.default_value);
+  std::vector<std::string> given;
   for (const auto& [key, value] : d.fields) {
     if (std::find(ignore.begin(), ignore.end(), key) != ignore.end()) continue;
+    given.push_back(key);
     auto def = std::find_if(spec.def->knobs.begin(), spec.def->knobs.end(),
                             [&name = key](const KnobDef& k) { return k.name == name; });
     if (def == spec.def->knobs.end()) {
@@ -55,9 +66,9 @@ ModelSpec resolve_model(const Descriptor& d, const std::vector<std::string>& ign
     if (v < def->min_value || v > def->max_value)
       throw UsageError(spec.def->name + " " + key + "=" + value + " is out of range [" +
                        std::to_string(def->min_value) + ", " + std::to_string(def->max_value) + "]");
-    for (auto& [k, cur] : spec.knobs)
-      if (k == key) cur = v;
+    spec.set_knob(key, v);
   }
+  if (spec.def->defaults_given) spec.def->defaults_given(spec, given);
   return spec;
 }
 

@@ -27,6 +27,9 @@ struct ModelDef {
   std::string family;   // "pattern" or "zoo"
   std::string summary;  // one line for `formbench list`
   std::vector<KnobDef> knobs;
+  // Optional: defaults that depend on which knobs the descriptor sets
+  // (`given`, by name); runs after the given values are filled in.
+  std::function<void(ModelSpec&, const std::vector<std::string>& given)> defaults_given;
   // Throws UsageError for knob values the architecture cannot take.
   std::function<Graph(const ModelSpec&, int64_t batch)> build;
 };
@@ -36,6 +39,7 @@ struct ModelSpec {
   std::vector<std::pair<std::string, int64_t>> knobs;  // in the def's order, all present
 
   int64_t knob(const std::string& name) const;
+  void set_knob(const std::string& name, int64_t value);
   std::string str() const;  // canonical descriptor
   Graph build(int64_t batch) const { return def->build(*this, batch); }
 };

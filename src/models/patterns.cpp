@@ -1,5 +1,7 @@
 #include "models/patterns.h"
 
+#include <algorithm>
+
 #include "common/error.h"
 #include "graph/builder.h"
 
@@ -17,7 +19,8 @@ constexpr PatternInfo kPatterns[] = {
     {Pattern::Factorized, "factorized", "1x3 then 3x1 conv, each + BN + ReLU"},
     {Pattern::Bottleneck, "bottleneck", "1x1 reduce -> 3x3 -> 1x1 expand, residual add (ResNet)"},
     {Pattern::DwSeparable, "dw_separable", "3x3 depthwise + BN + ReLU -> 1x1 pointwise + BN + ReLU"},
-    {Pattern::DwBottleneck, "dw_bottleneck", "1x1 expand -> 3x3 depthwise -> 1x1 project, residual (MobileNetV2)"},
+    {Pattern::DwBottleneck, "dw_bottleneck",
+     "1x1 reduce -> 3x3 depthwise -> 1x1 expand, residual (expansion=6: MobileNetV2's inverted residual)"},
     {Pattern::Grouped, "grouped", "3x3 grouped conv + BN + ReLU per block"},
 };
 
@@ -47,9 +50,16 @@ ValueId block(GraphBuilder& b, const PatternConfig& c, ValueId x) {
       x = b.conv_bn_act(x, conv(w, 3).groups(w), ActKind::ReLU, "depthwise");
       return b.conv_bn_act(x, conv(w, 1), ActKind::ReLU, "pointwise");
     case Pattern::DwBottleneck: {
-      const int hidden = w * c.expansion;
-      ValueId y = b.conv_bn_act(x, conv(hidden, 1), ActKind::ReLU6, "expand");
-      y = b.conv_bn_act(y, conv(hidden, 3).groups(hidden), ActKind::ReLU6, "depthwise");
+      const int inner = dw_bottleneck_inner_width(c);
+      if (inner < w) {  // the paper's form: a bottleneck whose 3x3 is depthwise
+        ValueId y = b.conv_bn_act(x, conv(inner, 1), ActKind::ReLU, "reduce");
+        y = b.conv_bn_act(y, conv(inner, 3).groups(inner), ActKind::ReLU, "depthwise");
+        y = b.conv_bn_act(y, conv(w, 1), std::nullopt, "expand");
+        return b.relu(b.add(x, y));
+      }
+      // MobileNetV2's inverted residual: ReLU6, linear projection, no ReLU after the add.
+      ValueId y = b.conv_bn_act(x, conv(inner, 1), ActKind::ReLU6, "expand");
+      y = b.conv_bn_act(y, conv(inner, 3).groups(inner), ActKind::ReLU6, "depthwise");
       y = b.conv_bn_act(y, conv(w, 1), std::nullopt, "project");
       return b.add(x, y);
     }
@@ -61,6 +71,15 @@ ValueId block(GraphBuilder& b, const PatternConfig& c, ValueId x) {
 
 }  // namespace
 
+int dw_bottleneck_inner_width(const PatternConfig& c) {
+  const int64_t scaled = int64_t{c.width} * c.expansion;
+  if (scaled % c.reduction != 0)
+    throw UsageError("pattern:dw_bottleneck: width=" + std::to_string(c.width) + " x expansion=" +
+                     std::to_string(c.expansion) + " is not divisible by reduction=" + std::to_string(c.reduction) +
+                     "; the inner width (width x expansion / reduction) must be a whole number of channels");
+  return static_cast<int>(scaled / c.reduction);
+}
+
 std::string pattern_name(Pattern p) {
   for (const auto& info : kPatterns)
     if (info.pattern == p) return info.name;
@@ -70,6 +89,7 @@ std::string pattern_name(Pattern p) {
 Graph build_pattern(const PatternConfig& c, int64_t batch) {
   if (c.pattern == Pattern::Bottleneck) require_divisible(c, c.reduction, "reduction");
   if (c.pattern == Pattern::Grouped) require_divisible(c, c.groups, "groups");
+  if (c.pattern == Pattern::DwBottleneck) dw_bottleneck_inner_width(c);
 
   GraphBuilder b("pattern:" + pattern_name(c.pattern), Shape{batch, 3, c.res, c.res});
   ValueId x = b.conv_bn_act(b.input(), conv(c.width, 3).stride(2), ActKind::ReLU, "stem");
@@ -96,8 +116,16 @@ std::vector<ModelDef> pattern_models() {
     };
     if (info.pattern == Pattern::Bottleneck)
       d.knobs.push_back({"reduction", 4, 1, 1024, "1x1 reduce factor inside the block"});
-    if (info.pattern == Pattern::DwBottleneck)
-      d.knobs.push_back({"expansion", 6, 1, 64, "1x1 expansion factor inside the block"});
+    if (info.pattern == Pattern::DwBottleneck) {
+      d.knobs.push_back({"reduction", 4, 1, 1024, "inner width = width x expansion / reduction (4: width / 4)"});
+      d.knobs.push_back({"expansion", 1, 1, 64, "inner width = width x expansion / reduction (6: MobileNetV2)"});
+      // `expansion=E` alone means MobileNetV2's xE block, as it did when
+      // expansion was this pattern's only knob, so old descriptors keep their network.
+      d.defaults_given = [](ModelSpec& s, const std::vector<std::string>& given) {
+        auto set = [&](const char* k) { return std::find(given.begin(), given.end(), k) != given.end(); };
+        if (set("expansion") && !set("reduction")) s.set_knob("reduction", 1);
+      };
+    }
     if (info.pattern == Pattern::Grouped)
       d.knobs.push_back({"groups", 8, 1, 8192, "groups of the 3x3 convolution (must divide width)"});
     const Pattern pattern = info.pattern;
@@ -109,7 +137,10 @@ std::vector<ModelDef> pattern_models() {
       c.res = static_cast<int>(s.knob("res"));
       c.classes = static_cast<int>(s.knob("classes"));
       if (pattern == Pattern::Bottleneck) c.reduction = static_cast<int>(s.knob("reduction"));
-      if (pattern == Pattern::DwBottleneck) c.expansion = static_cast<int>(s.knob("expansion"));
+      if (pattern == Pattern::DwBottleneck) {
+        c.reduction = static_cast<int>(s.knob("reduction"));
+        c.expansion = static_cast<int>(s.knob("expansion"));
+      }
       if (pattern == Pattern::Grouped) c.groups = static_cast<int>(s.knob("groups"));
       return build_pattern(c, batch);
     };

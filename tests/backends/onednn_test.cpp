@@ -38,10 +38,12 @@ void expect_matches(const Graph& g, const std::string& variant, const std::strin
 struct PatternCase {
   Pattern pattern;
   int width, res;
+  int expansion = 0;  // dw_bottleneck: > 0 is MobileNetV2's inverted block (reduction=1)
 };
 const PatternCase kPatterns[] = {
     {Pattern::Standard, 16, 16},   {Pattern::Factorized, 32, 16}, {Pattern::Bottleneck, 32, 16},
     {Pattern::DwSeparable, 32, 32}, {Pattern::DwBottleneck, 16, 16}, {Pattern::Grouped, 32, 16},
+    {Pattern::DwBottleneck, 16, 16, 6},
 };
 
 Graph pattern_graph(const PatternCase& c, int depth, int batch) {
@@ -51,12 +53,17 @@ Graph pattern_graph(const PatternCase& c, int depth, int batch) {
   cfg.width = c.width;
   cfg.res = c.res;
   cfg.classes = 10;
+  if (c.expansion > 0) {
+    cfg.expansion = c.expansion;
+    cfg.reduction = 1;
+  }
   return build_pattern(cfg, batch);
 }
 
 std::string reproducer(const PatternCase& c, int depth, int batch) {
   return "pattern:" + pattern_name(c.pattern) + " depth=" + std::to_string(depth) + " width=" +
-         std::to_string(c.width) + " res=" + std::to_string(c.res) + " classes=10 batch=" + std::to_string(batch);
+         std::to_string(c.width) + " res=" + std::to_string(c.res) + " classes=10" +
+         (c.expansion > 0 ? " expansion=" + std::to_string(c.expansion) : "") + " batch=" + std::to_string(batch);
 }
 
 TEST(OnednnPatterns, EveryPatternEveryVariantMatchesReference) {
@@ -77,7 +84,8 @@ TEST(OnednnPatterns, PlansUseNoReferenceKernels) {
 }
 
 TEST(OnednnPlan, DepthwiseFusionFiresInBlockedLayoutAndMatches) {
-  const PatternCase c{Pattern::DwBottleneck, 32, 96};  // oneDNN fuses only when the expanded map is large
+  // MobileNetV2's block: oneDNN fuses only when the expanded map is large.
+  const PatternCase c{Pattern::DwBottleneck, 32, 96, 6};
   const Graph g = pattern_graph(c, 2, 1);
   // The fixed layout rule (notune): the tuner may time a policy without the fusion as faster.
   const BackendChoice fixed = choose_backend("onednn:notune", 1);

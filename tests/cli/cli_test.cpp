@@ -38,7 +38,8 @@ TEST(Cli, DescribeAcceptsDescriptorOrFlagsTheSame) {
   EXPECT_EQ(a.code, 0) << a.out;
   EXPECT_EQ(a.out, b.out);
   EXPECT_EQ(a.out, c.out);
-  EXPECT_NE(a.out.find("\"model\": \"pattern:dw_bottleneck depth=30 width=128 res=224 classes=1000 expansion=6\""),
+  EXPECT_NE(a.out.find("\"model\": \"pattern:dw_bottleneck depth=30 width=128 res=224 classes=1000 reduction=4 "
+                       "expansion=1\""),
             std::string::npos);
   EXPECT_NE(a.out.find("\"min_bytes\""), std::string::npos);
 }

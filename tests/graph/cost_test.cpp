@@ -30,9 +30,9 @@ Expected closed_form(const PatternConfig& c) {
     }
     case Pattern::DwSeparable: bp = w * w + 17 * w; bm = w * w + 9 * w; break;
     case Pattern::DwBottleneck: {
-      const int64_t e = w * c.expansion;
-      bp = 2 * w * e + 17 * e + 4 * w;
-      bm = 2 * w * e + 9 * e;
+      const int64_t h = dw_bottleneck_inner_width(c);
+      bp = 2 * w * h + 17 * h + 4 * w;
+      bm = 2 * w * h + 9 * h;
       break;
     }
     case Pattern::Grouped: bp = 9 * w * w / c.groups + 4 * w; bm = 9 * w * w / c.groups; break;

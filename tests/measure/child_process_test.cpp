@@ -9,7 +9,7 @@ namespace {
 
 // Canonical form, so the record's descriptor must equal it.
 const std::string kTiny =
-    "pattern:dw_bottleneck depth=1 width=8 res=32 classes=10 expansion=6 backend=reference batch=1 threads=1";
+    "pattern:dw_bottleneck depth=1 width=8 res=32 classes=10 reduction=1 expansion=6 backend=reference batch=1 threads=1";
 const std::vector<std::string> kQuickPolicy = {"--min-runs", "3", "--min-time", "0", "--max-warmup", "3",
                                                "--budget", "1", "--max-retries", "0"};
 

@@ -10,7 +10,8 @@ namespace {
 TEST(MeasureConfig, CanonicalFormFillsDefaultsAndOrdersFields) {
   MeasureConfig c = MeasureConfig::parse("pattern:dw_bottleneck threads=2 batch=8 width=32 backend=onednn depth=20");
   EXPECT_EQ(c.str(),
-            "pattern:dw_bottleneck depth=20 width=32 res=224 classes=1000 expansion=6 backend=onednn batch=8 threads=2");
+            "pattern:dw_bottleneck depth=20 width=32 res=224 classes=1000 reduction=4 expansion=1 backend=onednn "
+            "batch=8 threads=2");
   EXPECT_EQ(c.batch, 8);
   EXPECT_EQ(c.threads, 2);
   EXPECT_TRUE(c.isa.empty());

@@ -76,7 +76,8 @@ TEST(Grid, DescriptorsFollowTheContractInADeterministicOrder) {
   auto grid = expand(s, 2);
   ASSERT_EQ(grid.size(), 4u);
   EXPECT_EQ(grid[0].descriptor,
-            "pattern:dw_bottleneck depth=20 width=32 res=224 classes=1000 expansion=6 backend=onednn batch=8 threads=2 "
+            "pattern:dw_bottleneck depth=20 width=32 res=224 classes=1000 reduction=4 expansion=1 backend=onednn "
+            "batch=8 threads=2 "
             "isa=avx2 cache_sim=i5-7600k env.OMP_WAIT_POLICY=passive");
   EXPECT_EQ(grid[1].backend, "torch");
   EXPECT_EQ(grid[2].batch, 1);

@@ -1,8 +1,11 @@
+// Reading the store: every row of measurements, each checked on its own, so
+// one bad row is listed (by id, with the reason) and never stops the report.
 #include "report/dataset.h"
 
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 
 #include "common/error.h"
@@ -10,56 +13,14 @@
 namespace fb::report {
 namespace {
 
-std::optional<double> number_at(const nlohmann::json& j, const char* a, const char* b) {
-  if (!j.contains(a) || !j[a].is_object() || !j[a].contains(b) || !j[a][b].is_number()) return std::nullopt;
-  return j[a][b].get<double>();
-}
-
-std::optional<int64_t> int_field(const Descriptor& d, const char* key) {
-  auto v = d.get(key);
-  if (!v) return std::nullopt;
-  return parse_integer(*v, key);
+// Column text with its real length (a NUL inside a value is kept, not cut).
+std::string column_text(sqlite3_stmt* stmt, int col) {
+  const unsigned char* t = sqlite3_column_text(stmt, col);
+  if (!t) return {};
+  return std::string(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(stmt, col)));
 }
 
 }  // namespace
-
-std::string Measurement::key_without_backend() const { return key_without({"backend"}); }
-
-std::string Measurement::key_without(const std::vector<std::string>& knobs) const {
-  Descriptor d = fields;
-  for (const auto& k : knobs) d.erase(k);
-  return d.str();
-}
-
-Measurement measurement_from_record(const std::string& descriptor, const nlohmann::json& r) {
-  Measurement m;
-  m.descriptor = descriptor;
-  m.fields = Descriptor::parse(descriptor);
-  m.model = m.fields.head;
-  if (m.model.rfind("pattern:", 0) == 0) m.pattern = m.model.substr(8);
-  m.backend = m.fields.get("backend").value_or("?");
-  m.isa = m.fields.get("isa").value_or("");
-  m.batch = int_field(m.fields, "batch").value_or(1);
-  m.threads = int_field(m.fields, "threads").value_or(1);
-  m.depth = int_field(m.fields, "depth");
-  m.width = int_field(m.fields, "width");
-  m.res = int_field(m.fields, "res");
-
-  m.per_image_ms = number_at(r, "per_image_ms", "median").value_or(0);
-  m.per_image_ci_low = number_at(r, "per_image_ms", "ci95_low").value_or(m.per_image_ms);
-  m.per_image_ci_high = number_at(r, "per_image_ms", "ci95_high").value_or(m.per_image_ms);
-  m.samples = static_cast<int64_t>(number_at(r, "latency_ms", "n").value_or(0));
-  m.flops = number_at(r, "cost", "flops").value_or(0);
-  m.ll_misses_sim = number_at(r, "cache_sim", "ll_misses");
-  if (r.contains("counters") && r["counters"].is_object() && r["counters"].value("available", false))
-    m.llc_misses_hw = number_at(r, "counters", "llc_misses");
-  m.achieved_gflops = number_at(r, "roofline", "achieved_gflops");
-  m.intensity = number_at(r, "roofline", "intensity");
-  m.peak_gflops = number_at(r, "roofline", "peak_gflops");
-  m.bandwidth_gbs = number_at(r, "roofline", "bandwidth_gbs");
-  if (r.contains("foreign_cpu_pct") && r["foreign_cpu_pct"].is_number()) m.foreign_cpu_pct = r["foreign_cpu_pct"];
-  return m;
-}
 
 Dataset load_dataset(const std::string& db_path) {
   if (!std::filesystem::exists(db_path))
@@ -72,28 +33,43 @@ Dataset load_dataset(const std::string& db_path) {
   }
   std::unique_ptr<sqlite3, int (*)(sqlite3*)> db(raw, sqlite3_close);
   sqlite3_stmt* raw_stmt = nullptr;
-  const char* sql = "SELECT descriptor, status, record_json FROM measurements ORDER BY rowid";
+  const char* sql = "SELECT rowid, descriptor, status, record_json FROM measurements ORDER BY rowid";
   if (sqlite3_prepare_v2(db.get(), sql, -1, &raw_stmt, nullptr) != SQLITE_OK)
     throw UsageError(db_path + " is not a formbench results store (" + sqlite3_errmsg(db.get()) + ")");
   std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw_stmt, sqlite3_finalize);
 
   Dataset data;
+  std::map<std::string, int64_t> first_row;  // descriptor -> id of the ok row drawn for it
   int rc;
   while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
-    auto text = [&](int col) {
-      const unsigned char* t = sqlite3_column_text(stmt.get(), col);
-      return t ? std::string(reinterpret_cast<const char*>(t)) : std::string();
-    };
-    std::string status = text(1);
+    const int64_t id = sqlite3_column_int64(stmt.get(), 0);
+    const std::string descriptor = column_text(stmt.get(), 1), status = column_text(stmt.get(), 2);
+    auto unreadable = [&](const std::string& why) { data.unreadable.push_back({id, descriptor, why}); };
     if (status == "failed") ++data.failed;
-    if (status == "skipped") ++data.skipped;
-    if (status != "ok") continue;
-    auto record = nlohmann::json::parse(text(2), nullptr, /*allow_exceptions=*/false);
-    if (record.is_discarded()) {
-      ++data.failed;  // a damaged row is counted, not trusted
+    else if (status == "skipped") ++data.skipped;
+    if (status == "failed" || status == "skipped") continue;
+    if (status != "ok") {
+      unreadable("unknown status '" + status + "' (expected ok, failed or skipped)");
       continue;
     }
-    data.ok.push_back(measurement_from_record(text(0), record));
+    auto record = nlohmann::json::parse(column_text(stmt.get(), 3), nullptr, /*allow_exceptions=*/false);
+    if (record.is_discarded()) {
+      unreadable("record_json is not valid JSON");
+      continue;
+    }
+    // Two machines' rows for one configuration (a merged store): one is drawn,
+    // so a figure never mixes machines within a point.
+    if (auto it = first_row.find(descriptor); it != first_row.end()) {
+      unreadable("same descriptor as row " + std::to_string(it->second) + ", which is drawn instead");
+      continue;
+    }
+    try {
+      data.ok.push_back(measurement_from_record(descriptor, record));
+    } catch (const std::exception& e) {
+      unreadable(e.what());
+      continue;
+    }
+    first_row.emplace(descriptor, id);
     if (record.contains("environment")) {
       if (data.environment.is_null()) data.environment = record["environment"];
       data.backend_environment.emplace(data.ok.back().backend, record["environment"]);

@@ -38,18 +38,30 @@ struct Measurement {
   std::string key_without(const std::vector<std::string>& knobs) const;
 };
 
+// A row the report could not use: its id in the store, its descriptor as
+// stored, and why. The page and summary list these; the rest is drawn.
+struct UnreadableRow {
+  int64_t id = 0;
+  std::string descriptor;
+  std::string reason;
+};
+
 struct Dataset {
   std::vector<Measurement> ok;
   int64_t failed = 0, skipped = 0;
+  std::vector<UnreadableRow> unreadable;
   nlohmann::json environment;  // of the first ok record: machine, versions
   std::map<std::string, nlohmann::json> backend_environment;  // first ok record per backend
 };
 
-// Parses one record (the JSON `formbench measure` prints).
+// Parses one record (the JSON `formbench measure` prints). Throws UsageError
+// saying what is wrong when the descriptor or a number the report uses is
+// malformed or out of range (see docs/report.md, "Hostile stores").
 Measurement measurement_from_record(const std::string& descriptor, const nlohmann::json& record);
 
 // Reads measurements(descriptor, status, record_json) from a results store.
-// Throws UsageError when the file is missing or is not a formbench store.
+// Throws UsageError when the file is missing or is not a formbench store; a
+// row that cannot be used goes to `unreadable` and the rest are read.
 Dataset load_dataset(const std::string& db_path);
 
 }  // namespace fb::report

@@ -3,12 +3,14 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <map>
 #include <set>
 
 #include "common/error.h"
+#include "report/escape.h"
 
 namespace fb::report {
 namespace {
@@ -25,6 +27,9 @@ std::string color_of(const std::string& series) {
   return palette[std::hash<std::string>{}(series) % std::size(palette)];
 }
 
+// Double-quoted for the shell command line below only (the process start,
+// which is being replaced by an argument-vector spawn). Never used for text in
+// a gnuplot script: gnuplot runs `...` inside double quotes; see gnuplot_string.
 std::string quoted(const std::string& s) {
   std::string q = "\"";
   for (char c : s) q += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
@@ -45,8 +50,11 @@ std::map<std::string, std::map<std::string, Series>> pick_series(const Dataset& 
   for (auto& s : series_over(d, knob)) {
     if (s.batch != batch) continue;
     if (need_misses) {
-      std::erase_if(s.points, [](const Measurement* m) { return !misses_per_image(*m); });
-      if (s.points.size() < 2) continue;
+      // Drawn on a log axis, where zero misses have no place.
+      std::erase_if(s.points, [](const Measurement* m) { return misses_per_image(*m).value_or(0) <= 0; });
+      std::set<int64_t> xs;
+      for (const auto* m : s.points) xs.insert(knob == "depth" ? *m->depth : *m->width);
+      if (xs.size() < 2) continue;
     }
     auto& slot = out[s.pattern];
     auto it = slot.find(s.backend);
@@ -54,6 +62,23 @@ std::map<std::string, std::map<std::string, Series>> pick_series(const Dataset& 
   }
   return out;
 }
+
+// The values drawn on one axis. A log axis takes only positive ones; an axis
+// with nothing to show is left to gnuplot's autoscale (an empty or
+// non-positive range would make gnuplot refuse the whole figure).
+struct AxisRange {
+  bool log = false;
+  double lo = HUGE_VAL, hi = -HUGE_VAL;
+  void add(double v) {
+    if (log && v <= 0) return;
+    lo = std::min(lo, v), hi = std::max(hi, v);
+  }
+  std::string commands(const char* axis) const {
+    if (lo > hi || hi <= 0) return "";
+    if (log) return fmt::format("set logscale {0}\nset {0}range [{1}:{2}]\n", axis, lo * 0.8, hi * 1.25);
+    return fmt::format("set {}range [0:{}]\n", axis, hi * 1.1);
+  }
+};
 
 std::set<int64_t> batches_of(const std::vector<Series>& all) {
   std::set<int64_t> b;
@@ -74,7 +99,9 @@ Figure panel_figure(const Dataset& d, const std::filesystem::path& dir, const st
     return f;
   }
   std::string data, body;
-  double ymin = 1e300, ymax = 0, y2min = 1e300, y2max = 0, xmin = 1e300, xmax = 0;
+  const bool log_y = cache || knob == "width";
+  AxisRange y{log_y}, y2{log_y};
+  double xmin = HUGE_VAL, xmax = -HUGE_VAL;
   bool simulated = false;
   int block = 0;
   std::map<std::string, std::vector<std::string>> plots;  // pattern -> plot clauses
@@ -89,36 +116,33 @@ Figure panel_figure(const Dataset& d, const std::filesystem::path& dir, const st
         simulated |= !m->llc_misses_hw && m->ll_misses_sim;
         data += fmt::format("{} {} {} {} {} {}\n", x, m->per_image_ms, m->per_image_ci_low, m->per_image_ci_high, flops_img, miss);
         xmin = std::min(xmin, x), xmax = std::max(xmax, x);
-        double left = cache ? miss : m->per_image_ci_high, right = cache ? m->per_image_ms : flops_img;
-        ymin = std::min(ymin, cache ? miss : m->per_image_ci_low), ymax = std::max(ymax, left);
-        y2min = std::min(y2min, right), y2max = std::max(y2max, right);
+        for (double v : cache ? std::vector<double>{miss} : std::vector<double>{m->per_image_ci_low, m->per_image_ci_high})
+          y.add(v);
+        y2.add(cache ? m->per_image_ms : flops_img);
         ++f.n;
       }
       data += "EOD\n";
       const std::string c = color_of(backend);
       auto& p = plots[pattern];
       if (cache) {
-        p.push_back(fmt::format("{} using 1:6 axes x1y1 with linespoints dt 2 lc rgb '{}' pt 6 title {}", id, c, quoted(backend + " misses")));
-        p.push_back(fmt::format("{} using 1:2 axes x1y2 with linespoints dt 1 lc rgb '{}' pt 7 title {}", id, c, quoted(backend + " latency")));
+        p.push_back(fmt::format("{} using 1:6 axes x1y1 with linespoints dt 2 lc rgb '{}' pt 6 title {}", id, c, gnuplot_string(backend + " misses")));
+        p.push_back(fmt::format("{} using 1:2 axes x1y2 with linespoints dt 1 lc rgb '{}' pt 7 title {}", id, c, gnuplot_string(backend + " latency")));
       } else {
-        p.push_back(fmt::format("{} using 1:2:3:4 with yerrorlines lc rgb '{}' pt 7 title {}", id, c, quoted(backend)));
+        p.push_back(fmt::format("{} using 1:2:3:4 with yerrorlines lc rgb '{}' pt 7 title {}", id, c, gnuplot_string(backend)));
         if (p.size() == 1)
           p.push_back(fmt::format("{} using 1:5 axes x1y2 with lines dt 3 lc rgb 'gray40' title 'GFLOPs/img'", id));
       }
     }
-  const bool log_y = cache || knob == "width";
-  body += fmt::format("set multiplot layout 2,3 title {}\n", quoted(title));
+  body += fmt::format("set multiplot layout 2,3 title {}\n", gnuplot_string(title));
   body += "set grid\nset key top left font ',8'\nset xtics font ',8'\nset ytics nomirror font ',8'\nset y2tics font ',8'\n";
   body += fmt::format("set xrange [{}:{}]\n", xmin, xmax);
   if (knob == "width") body += "set logscale x 2\n";
-  if (log_y) body += fmt::format("set logscale y\nset logscale y2\nset yrange [{}:{}]\nset y2range [{}:{}]\n", ymin * 0.8,
-                                 ymax * 1.25, y2min * 0.8, y2max * 1.25);
-  else body += fmt::format("set yrange [0:{}]\nset y2range [0:{}]\n", ymax * 1.1, y2max * 1.1);
+  body += y.commands("y") + y2.commands("y2");
   body += fmt::format("set xlabel '{}'\n", knob);
   body += cache ? fmt::format("set ylabel '{} misses / image'\nset y2label 'ms / image'\n", simulated ? "simulated LL" : "LLC")
                 : "set ylabel 'ms / image'\nset y2label 'GFLOPs / image'\n";
   for (const char* pattern : kPatterns) {
-    body += fmt::format("set title '{}'\n", pattern);
+    body += fmt::format("set title {}\n", gnuplot_string(pattern));
     if (!plots.count(pattern)) {
       body += "set label 1 'not measured' at graph 0.5,0.5 center\nplot NaN notitle\nunset label 1\n";
       continue;
@@ -158,20 +182,20 @@ Figure bar_figure(const std::filesystem::path& dir, const std::string& name, con
       ++f.n;
     }
   data += "EOD\n";
-  std::string body = fmt::format("set title {}\nset ylabel {}\nset grid ytics\nset style fill solid 0.8 border -1\n", quoted(title), quoted(ylabel));
+  std::string body = fmt::format("set title {}\nset ylabel {}\nset grid ytics\nset style fill solid 0.8 border -1\n", gnuplot_string(title), gnuplot_string(ylabel));
   body += fmt::format("set boxwidth {}\nset xrange [-0.6:{}]\n", width * 0.95, static_cast<double>(groups.size()) - 0.4);
   body += "set xtics rotate by -30 font ',9' (";
-  for (size_t g = 0; g < groups.size(); ++g) body += fmt::format("{}{} {}", g ? ", " : "", quoted(groups[g]), g);
+  for (size_t g = 0; g < groups.size(); ++g) body += fmt::format("{}{} {}", g ? ", " : "", gnuplot_string(groups[g]), g);
   body += ")\n";
   if (log_y) body += fmt::format("set logscale y\nset yrange [{}:{}]\n", ymin * 0.5, ymax * 3);
   else body += fmt::format("set yrange [0:{}]\n", ymax * 1.2);
   for (size_t g = 0; g < groups.size(); ++g)
     if (auto it = group_notes.find(groups[g]); it != group_notes.end())
-      body += fmt::format("set label {} {} at {},{} center font ',9'\n", g + 1, quoted(it->second), g, log_y ? ymax * 1.8 : ymax * 1.1);
+      body += fmt::format("set label {} {} at {},{} center font ',9'\n", g + 1, gnuplot_string(it->second), g, log_y ? ymax * 1.8 : ymax * 1.1);
   std::string clause;
   for (size_t s = 0; s < series.size(); ++s)
     clause += fmt::format("{}$bars using 1:($3=={} ? $2 : NaN) with boxes lc rgb '{}' title {}", s ? ", " : "", s + 1,
-                          color_of(series[s]), quoted(series[s]));
+                          color_of(series[s]), gnuplot_string(series[s]));
   body += "set key top left\nplot " + clause + "\n";
   render_gnuplot(dir, name, data, body, 1100, 560);
   f.drawn = true;
@@ -203,6 +227,7 @@ Figure roofline_figure(const Dataset& d, const std::filesystem::path& dir) {
   std::map<std::string, std::string> blocks;
   for (const auto& m : d.ok) {
     if (!m.achieved_gflops || !m.intensity || !m.isa.empty()) continue;
+    if (*m.achieved_gflops <= 0 || *m.intensity <= 0) continue;  // no place on the log-log axes
     if (m.peak_gflops) peak = *m.peak_gflops;
     if (m.bandwidth_gbs) bw = *m.bandwidth_gbs;
     blocks[m.backend] += fmt::format("{} {}\n", *m.intensity, *m.achieved_gflops);
@@ -216,7 +241,7 @@ Figure roofline_figure(const Dataset& d, const std::filesystem::path& dir) {
   int i = 0;
   for (const auto& [backend, rows] : blocks) {
     data += fmt::format("$r{} << EOD\n{}EOD\n", i, rows);
-    clause += fmt::format("$r{} using 1:2 with points pt 7 ps 0.6 lc rgb '{}' title {}, ", i, color_of(backend), quoted(backend));
+    clause += fmt::format("$r{} using 1:2 with points pt 7 ps 0.6 lc rgb '{}' title {}, ", i, color_of(backend), gnuplot_string(backend));
     ++i;
   }
   std::string body = fmt::format(
@@ -287,13 +312,14 @@ void render_gnuplot(const std::filesystem::path& dir, const std::string& name, c
                     int width, int height) {
   std::filesystem::create_directories(dir);
   std::filesystem::path script = dir / (name + ".gp");
+  const std::string svg = gnuplot_path((dir / (name + ".svg")).string()), png = gnuplot_path((dir / (name + ".png")).string());
   {
     std::ofstream out(script);
     out << data;
     out << fmt::format("set terminal svg size {},{} dynamic noenhanced font 'Helvetica,12' background rgb 'white'\n", width, height);
-    out << fmt::format("set output {}\n", quoted((dir / (name + ".svg")).string())) << body << "set output\nreset\n";
+    out << fmt::format("set output {}\n", svg) << body << "set output\nreset\n";
     out << fmt::format("set terminal pngcairo size {},{} noenhanced font 'Helvetica,10' background rgb 'white'\n", width, height);
-    out << fmt::format("set output {}\n", quoted((dir / (name + ".png")).string())) << body << "set output\n";
+    out << fmt::format("set output {}\n", png) << body << "set output\n";
   }
   std::string cmd = "gnuplot " + quoted(script.string()) + " 2>" + quoted((dir / (name + ".log")).string());
   if (std::system(cmd.c_str()) != 0)

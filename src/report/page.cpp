@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "report/escape.h"
 
 namespace fb::report {
 namespace {
@@ -28,34 +29,13 @@ std::string base64(const std::string& bytes) {
   return out;
 }
 
-std::string html_escape(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
-    }
-  }
-  return o;
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return q + "\"";
-}
-
 void write_csv(const std::filesystem::path& file, const std::vector<std::string>& header,
                const std::vector<std::vector<std::string>>& rows) {
   std::ofstream out(file);
   if (!out) throw Error("cannot write " + file.string());
   auto line = [&](const std::vector<std::string>& r) {
     for (size_t i = 0; i < r.size(); ++i) out << (i ? "," : "") << csv_field(r[i]);
-    out << "\n";
+    out << "\r\n";  // RFC 4180 line ends
   };
   line(header);
   for (const auto& r : rows) line(r);
@@ -115,29 +95,36 @@ void write_tables(const ReportInputs& in, const std::filesystem::path& dir) {
 void write_summary_md(const ReportInputs& in, const std::filesystem::path& file) {
   std::ofstream out(file);
   if (!out) throw Error("cannot write " + file.string());
-  out << "# formbench report\n\nStore: `" << in.store_path << "` — " << in.data->ok.size() << " measurements ok, "
-      << in.data->failed << " failed, " << in.data->skipped << " skipped. Native: `" << in.roles->native
-      << "`, accelerated: `" << in.roles->accelerated << "`. Speed-up = native latency / accelerated latency; "
+  const auto md = [](const std::string& s) { return markdown_escape(s); };
+  out << "# formbench report\n\nStore: " << md(in.store_path) << " — " << in.data->ok.size() << " measurements ok, "
+      << in.data->failed << " failed, " << in.data->skipped << " skipped, " << in.data->unreadable.size()
+      << " unreadable. Native: " << md(in.roles->native) << ", accelerated: " << md(in.roles->accelerated)
+      << ". Speed-up = native latency / accelerated latency; "
       << "the study's percentages are read as ratios (380 % = 3.8x).\n\n## The study vs this machine\n\n"
       << "| study claim | this machine | verdict |\n|---|---|---|\n";
-  for (const auto& c : in.analysis->claims) out << "| " << c.claim << " | " << c.here << " | " << verdict_name(c.verdict) << " |\n";
+  for (const auto& c : in.analysis->claims)
+    out << "| " << md(c.claim) << " | " << md(c.here) << " | " << md(verdict_name(c.verdict)) << " |\n";
   out << "\n## Findings\n\n";
-  for (const auto& f : in.analysis->findings) out << "- **" << f.title << "**: " << f.value << " (n = " << f.n << ")\n";
+  for (const auto& f : in.analysis->findings) out << "- **" << md(f.title) << "**: " << md(f.value) << " (n = " << f.n << ")\n";
   out << "\n## Figures\n\n";
   for (const auto& f : *in.figures) {
-    if (f.drawn) out << "- [" << f.title << "](figures/" << f.name << ".svg): " << f.caption << "\n";
-    else out << "- " << f.title << ": not drawn, " << f.missing << "\n";
+    if (f.drawn) out << "- [" << md(f.title) << "](figures/" << f.name << ".svg): " << md(f.caption) << "\n";
+    else out << "- " << md(f.title) << ": not drawn, " << md(f.missing) << "\n";
+  }
+  if (!in.data->unreadable.empty()) {
+    out << "\n## Rows not used\n\n| row id | descriptor | why |\n|---|---|---|\n";
+    for (const auto& r : in.data->unreadable) out << "| " << r.id << " | " << md(r.descriptor) << " | " << md(r.reason) << " |\n";
   }
   out << "\n## Machine\n\n";
-  for (const auto& [k, v] : environment_rows(in.data->environment)) out << "- " << k << ": " << v << "\n";
+  for (const auto& [k, v] : environment_rows(in.data->environment)) out << "- " << md(k) << ": " << md(v) << "\n";
   out << "\n## Backends\n\n";
-  for (const auto& [k, v] : backend_fact_rows(*in.data)) out << "- " << k << ": " << v << "\n";
+  for (const auto& [k, v] : backend_fact_rows(*in.data)) out << "- " << md(k) << ": " << md(v) << "\n";
 }
 
 void write_index_html(const ReportInputs& in, const std::filesystem::path& out_dir) {
   std::ofstream out(out_dir / "index.html");
   if (!out) throw Error("cannot write " + (out_dir / "index.html").string());
-  out << "<!doctype html><html><head><meta charset='utf-8'><title>formbench report</title><style>"
+  out << "<!doctype html><html><head><meta charset=\"utf-8\"><title>formbench report</title><style>"
          "body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}"
          "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}"
          "th{background:#f0f0f0}.reproduced{color:#070}.not-reproduced{color:#b00}.not-measured{color:#888}"
@@ -146,13 +133,14 @@ void write_index_html(const ReportInputs& in, const std::filesystem::path& out_d
   out << "<p>Store <code>" << html_escape(in.store_path) << "</code>: " << in.data->ok.size() << " measurements ok, "
       << in.data->failed << " failed, " << in.data->skipped << " skipped. Native framework: <code>"
       << html_escape(in.roles->native) << "</code>; accelerated engine: <code>" << html_escape(in.roles->accelerated)
-      << "</code>. Speed-up = native latency / accelerated latency (per image, median); the study's percentages are read as "
+      << "</code>. " << (in.data->unreadable.empty() ? "" : fmt::format("{} rows could not be read (listed below). ", in.data->unreadable.size()))
+      << "Speed-up = native latency / accelerated latency (per image, median); the study's percentages are read as "
          "ratios (380 % = 3.8x). FLOPs = 2 x MACs.</p>\n";
   out << "<h2>The study vs this machine</h2>\n<table><tr><th>study claim</th><th>this machine</th><th>verdict</th></tr>\n";
   for (const auto& c : in.analysis->claims) {
     std::string v = verdict_name(c.verdict), cls = v;
     std::replace(cls.begin(), cls.end(), ' ', '-');
-    out << "<tr><td>" << html_escape(c.claim) << "</td><td>" << html_escape(c.here) << "</td><td class='" << cls << "'>" << v
+    out << "<tr><td>" << html_escape(c.claim) << "</td><td>" << html_escape(c.here) << "</td><td class=\"" << html_escape(cls) << "\">" << html_escape(v)
         << "</td></tr>\n";
   }
   out << "</table>\n<h2>Findings</h2>\n<table><tr><th>question</th><th>result</th><th>n</th></tr>\n";
@@ -165,9 +153,9 @@ void write_index_html(const ReportInputs& in, const std::filesystem::path& out_d
       continue;
     }
     std::string png = read_file(out_dir / "figures" / (f.name + ".png"));
-    out << "<figure id='" << f.name << "'><img alt='" << html_escape(f.title) << "' src='data:image/png;base64," << base64(png)
-        << "'><figcaption>" << html_escape(f.title) << ". " << html_escape(f.caption) << " (<a href='figures/" << f.name
-        << ".svg'>SVG</a>)</figcaption></figure>\n";
+    out << "<figure id=\"" << html_escape(f.name) << "\"><img alt=\"" << html_escape(f.title)
+        << "\" src=\"data:image/png;base64," << base64(png) << "\"><figcaption>" << html_escape(f.title) << ". "
+        << html_escape(f.caption) << " (<a href=\"figures/" << html_escape(f.name) << ".svg\">SVG</a>)</figcaption></figure>\n";
   }
   out << "<h2>Speed-ups</h2>\n<table><tr><th>configuration</th><th>" << html_escape(in.roles->native) << " ms/img</th><th>"
       << html_escape(in.roles->accelerated) << " ms/img</th><th>speed-up</th></tr>\n";
@@ -175,7 +163,15 @@ void write_index_html(const ReportInputs& in, const std::filesystem::path& out_d
     out << "<tr><td><code>" << html_escape(p.native->key_without_backend()) << "</code></td><td>"
         << fmt::format("{:.3f}", p.native->per_image_ms) << "</td><td>" << fmt::format("{:.3f}", p.accelerated->per_image_ms)
         << "</td><td>" << fmt::format("{:.2f}x", p.speedup()) << "</td></tr>\n";
-  out << "</table>\n<p>All rows: <a href='tables/measurements.csv'>tables/measurements.csv</a>.</p>\n";
+  out << "</table>\n<p>All rows: <a href=\"tables/measurements.csv\">tables/measurements.csv</a>.</p>\n";
+  if (!in.data->unreadable.empty()) {
+    out << "<h2>Rows not used</h2>\n<p>These rows of the store could not be read; everything above is drawn from the "
+           "rest.</p>\n<table><tr><th>row id</th><th>descriptor</th><th>why</th></tr>\n";
+    for (const auto& r : in.data->unreadable)
+      out << "<tr><td>" << r.id << "</td><td><code>" << html_escape(r.descriptor) << "</code></td><td>" << html_escape(r.reason)
+          << "</td></tr>\n";
+    out << "</table>\n";
+  }
   out << "<h2>Machine and environment</h2>\n<table>\n";
   for (const auto& [k, v] : environment_rows(in.data->environment))
     out << "<tr><td>" << html_escape(k) << "</td><td>" << html_escape(v) << "</td></tr>\n";

@@ -1,11 +1,13 @@
 #include "report/report.h"
 
+#include "report/escape.h"
 #include "report/figures.h"
 #include "report/page.h"
 
 namespace fb::report {
 
 ReportSummary write_report(const std::string& db_path, const std::filesystem::path& out_dir, const BackendRoles& roles) {
+  gnuplot_path(out_dir.string());  // refuses a folder gnuplot cannot be given, before anything is written
   Dataset data = load_dataset(db_path);
   Analysis analysis = analyse(data, roles);
   std::filesystem::create_directories(out_dir);
@@ -18,6 +20,7 @@ ReportSummary write_report(const std::string& db_path, const std::filesystem::pa
   ReportSummary s;
   s.index = out_dir / "index.html";
   s.measurements = data.ok.size();
+  s.unreadable_rows = data.unreadable.size();
   for (const auto& f : figures) (f.drawn ? s.figures_drawn : s.figures_missing)++;
   return s;
 }

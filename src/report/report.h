@@ -11,6 +11,7 @@ namespace fb::report {
 struct ReportSummary {
   std::filesystem::path index;
   size_t measurements = 0, figures_drawn = 0, figures_missing = 0;
+  size_t unreadable_rows = 0;  // listed on the page and in summary.md
 };
 
 ReportSummary write_report(const std::string& db_path, const std::filesystem::path& out_dir,

@@ -1,13 +1,17 @@
 #pragma once
 // Synthetic results stores with known answers for the report tests: records
-// shaped like `formbench measure` output, written to a measurements table.
-#include <sqlite3.h>
-
+// shaped like `formbench measure` output, written through the real store
+// (fb::study::Store), so the report reads exactly what `study` and `merge`
+// would have written. A row may carry its own record text (hostile stores).
 #include <filesystem>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "study/store.h"
 
 namespace fb::test {
 
@@ -17,6 +21,8 @@ struct FakeRow {
   double flops = 1e9;
   double ll_misses = -1;  // < 0: no cache simulation
   std::string status = "ok";
+  std::optional<std::string> record_json = std::nullopt;  // stored as is instead of fake_record()
+  std::string machine = "synthetic-machine";
 };
 
 inline nlohmann::json fake_record(const FakeRow& r) {
@@ -36,22 +42,19 @@ inline nlohmann::json fake_record(const FakeRow& r) {
 }
 
 inline void write_fake_store(const std::filesystem::path& path, const std::vector<FakeRow>& rows) {
-  std::filesystem::remove(path);
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  sqlite3_exec(db, "CREATE TABLE measurements(descriptor TEXT, status TEXT, record_json TEXT)", nullptr, nullptr, nullptr);
-  sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(db, "INSERT INTO measurements VALUES(?,?,?)", -1, &st, nullptr);
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  study::Store store(path.string(), /*create=*/true);
+  std::set<std::string> machines;
+  for (const auto& r : rows)
+    if (machines.insert(r.machine).second) store.add_machine({r.machine, "Synthetic CPU", "6.1", "host", 2, 1 << 30});
   for (const auto& r : rows) {
-    std::string json = fake_record(r).dump();
-    sqlite3_bind_text(st, 1, r.descriptor.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, r.status.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, json.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_step(st);
-    sqlite3_reset(st);
+    study::Measurement m;
+    m.descriptor = r.descriptor;
+    m.machine_id = r.machine;
+    m.status = r.status;
+    m.record_json = r.record_json ? *r.record_json : fake_record(r).dump();
+    store.put(m);
   }
-  sqlite3_finalize(st);
-  sqlite3_close(db);
 }
 
 }  // namespace fb::test

@@ -15,7 +15,7 @@ std::string quoted(std::string_view what, std::string_view text) {
 
 std::string int_range(int64_t min, int64_t max) {
   constexpr int64_t lo = std::numeric_limits<int64_t>::min(), hi = std::numeric_limits<int64_t>::max();
-  if (min == lo && max == hi) return "a whole number that fits in 64 bits";
+  if (min == lo && max == hi) return "it must fit in 64 bits";
   if (max == hi) return fmt::format("at least {}", min);
   return fmt::format("{}..{}", min, max);
 }
@@ -40,8 +40,10 @@ int64_t parse_int(std::string_view text, std::string_view what, int64_t min, int
   const bool whole = ptr == text.data() + text.size() && !text.empty();
   if (ec == std::errc::result_out_of_range && whole)
     throw UsageError(quoted(what, text) + " is out of range (" + int_range(min, max) + ")");
-  if (ec != std::errc() || !whole)
-    throw UsageError(quoted(what, text) + " is not a whole number; expected " + int_range(min, max));
+  if (ec != std::errc() || !whole) {
+    const bool unbounded = min == std::numeric_limits<int64_t>::min() && max == std::numeric_limits<int64_t>::max();
+    throw UsageError(quoted(what, text) + " is not a whole number" + (unbounded ? "" : "; expected " + int_range(min, max)));
+  }
   if (v < min || v > max) throw UsageError(quoted(what, text) + " is out of range (" + int_range(min, max) + ")");
   return v;
 }

@@ -13,6 +13,7 @@ packages=(
   ocl-icd-opencl-dev                 # dnnl-config.cmake requires OpenCL: Debian builds oneDNN with its GPU runtime
   valgrind linux-perf                # cache simulation, hardware counters
   gnuplot-nox                        # report figures
+  clang-14 libclang-rt-14-dev        # fuzz tests: clang, libFuzzer and the sanitizer runtimes
 )
 
 missing=()

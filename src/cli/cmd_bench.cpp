@@ -6,6 +6,8 @@
 #include "cli/policy_args.h"
 #include "backends/backend.h"
 #include "common/error.h"
+#include "common/json_dump.h"
+#include "common/loader_env.h"
 #include "measure/child_process.h"
 #include "measure/config.h"
 #include "cli/preflight.h"
@@ -23,6 +25,7 @@ struct BenchArgs {
   std::vector<std::string> env;
   double timeout_s = 900;
   bool json = false;
+  bool allow_loader_env = false;
 };
 
 std::vector<MeasureConfig> configs(const BenchArgs& a) {
@@ -43,6 +46,7 @@ std::vector<MeasureConfig> configs(const BenchArgs& a) {
           if (eq == std::string::npos || eq == 0) throw UsageError("--env wants NAME=value, got '" + kv + "'");
           c.env.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
         }
+        check_measurement_env(c.env, a.allow_loader_env, "--env");
         out.push_back(MeasureConfig::parse(c.str()));  // checks the descriptor before any child runs
         check_fits(out.back());                        // unknown backends, options, memory: here, not in every child
       }
@@ -94,6 +98,8 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--isa", a->isa, "highest ISA the backends may use (avx2, avx512_core, ...)");
   cmd->add_option("--cache-sim", a->cache_sim, "also simulate caches: host, i5-7600k or SIZE,ASSOC,LINE");
   cmd->add_option("--env", a->env, "NAME=value set in every measuring process (repeatable)");
+  cmd->add_flag("--allow-loader-env", a->allow_loader_env,
+                "let --env set LD_PRELOAD, LD_LIBRARY_PATH, PATH and the like (docs/measurement.md)");
   add_duration_option(*cmd, "--timeout", a->timeout_s, 1, 7 * 86400, "time before a measuring process is killed");
   cmd->add_flag("--json", a->json, "print the records as a JSON array");
   a->policy.add_to(*cmd);
@@ -108,7 +114,7 @@ void add_bench_command(CLI::App& app) {
       rs.push_back(run_measure_child(c.str(), opts));
     }
     if (a->json) {
-      fmt::print("{}\n", nlohmann::json(rs).dump(2));
+      fmt::print("{}\n", dump_json(nlohmann::json(rs), 2));
       return;
     }
     print_table(cs, rs);

@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "cli/policy_args.h"
 #include "common/error.h"
+#include "common/json_dump.h"
 #include "measure/measure.h"
 #include "cli/preflight.h"
 
@@ -35,11 +36,11 @@ void add_measure_command(CLI::App& app) {
     } catch (const UsageError&) {
       throw;
     } catch (const std::exception& e) {
-      fmt::print("{}\n", failed_record(c.str(), e.what()).dump());
+      fmt::print("{}\n", dump_json(failed_record(c.str(), e.what())));
       std::fflush(stdout);
       std::exit(1);
     }
-    fmt::print("{}\n", r.dump());
+    fmt::print("{}\n", dump_json(r));
   });
 }
 

@@ -61,7 +61,7 @@ void add_study_command(CLI::App& app) {
   struct Args {
     std::string spec, db = "results.sqlite", shard, measure_command;
     double max_time_s = 0;
-    bool retry_failed = false, dry_run = false;
+    bool retry_failed = false, dry_run = false, allow_loader_env = false;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("spec", a->spec, "preset (quick, depth, width, cache, zoo, ablation, paper) or spec.toml")
@@ -73,6 +73,8 @@ void add_study_command(CLI::App& app) {
   cmd->add_option("--shard", a->shard, "run only shard i of N (0 <= i < N), e.g. 3/16");
   cmd->add_flag("--retry-failed", a->retry_failed, "also rerun configurations stored as failed or skipped");
   cmd->add_flag("--dry-run", a->dry_run, "print the grid, its size and an estimated time; measure nothing");
+  cmd->add_flag("--allow-loader-env", a->allow_loader_env,
+                "let the spec's env.* set LD_PRELOAD, LD_LIBRARY_PATH, PATH and the like (docs/measurement.md)");
   cmd->add_option("--measure-command", a->measure_command,
                   "command that measures one descriptor, split into words like a shell would (quotes keep "
                   "spaces; no shell runs it); default: this formbench's 'measure'");
@@ -83,11 +85,12 @@ void add_study_command(CLI::App& app) {
     o.max_time_s = a->max_time_s;
     if (!a->shard.empty()) o.shard = study::Shard::parse(a->shard);
     o.retry_failed = a->retry_failed;
+    o.allow_loader_env = a->allow_loader_env;
     if (!a->measure_command.empty()) o.measure_command = split_command(a->measure_command);
     for (const auto& b : backend_registry()) o.known_backends.push_back(b->name());
     add_backend_checks(o);
     o.command_line = "formbench study " + a->spec + " --db " + a->db +
-                     (a->shard.empty() ? "" : " --shard " + a->shard) + (a->retry_failed ? " --retry-failed" : "");
+                     (a->shard.empty() ? "" : " --shard " + a->shard) + (a->retry_failed ? " --retry-failed" : "") + (a->allow_loader_env ? " --allow-loader-env" : "");
     if (a->dry_run) {
       fmt::print("{}", study::dry_run(spec, o));
       return;

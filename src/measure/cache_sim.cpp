@@ -1,15 +1,17 @@
 #include "measure/cache_sim.h"
 
+#include <sys/mman.h>
 #include <unistd.h>
 #include <valgrind/callgrind.h>
 
-#include <cstdlib>
-#include <filesystem>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
 #include "common/error.h"
-#include "measure/child_process.h"
+#include "common/process.h"
+#include "common/utf8.h"
 #include "measure/environment.h"
 #include "models/descriptor.h"
 
@@ -80,7 +82,8 @@ CacheSimSetup cache_sim_setup(const std::string& spec) {
 }
 
 std::vector<std::string> valgrind_args(const CacheSimSetup& s, const std::string& out_file) {
-  return {"--tool=callgrind", "--cache-sim=yes", "--collect-atstart=no", "--LL=" + s.ll.str(), "--D1=" + s.d1.str(),
+  // --vgdb=no: no gdbserver, so no FIFOs in the temp folder that a killed valgrind would leave behind.
+  return {"--tool=callgrind", "--vgdb=no", "--cache-sim=yes", "--collect-atstart=no", "--LL=" + s.ll.str(), "--D1=" + s.d1.str(),
           "--I1=" + s.i1.str(), "--callgrind-out-file=" + out_file};
 }
 
@@ -122,10 +125,12 @@ nlohmann::json simulate_cache(const std::string& exe, const std::string& descrip
   for (const char* p : {"/usr/bin/valgrind", "/usr/local/bin/valgrind"})
     if (access(p, X_OK) == 0) valgrind = p;
   if (valgrind.empty()) throw Error("cache simulation needs valgrind (apt-get install valgrind)");
-  char dir_template[] = "/tmp/formbench-cachesim-XXXXXX";
-  if (!mkdtemp(dir_template)) throw Error("cannot create a temporary directory for callgrind output");
-  std::filesystem::path dir = dir_template;
-  std::string out_file = (dir / "callgrind.out").string();
+  // callgrind writes into a memory file with no name, reached through
+  // /proc/self/fd (valgrind inherits the descriptor): nothing is left behind
+  // however this process ends, where a temporary folder stayed when it was killed.
+  const int fd = memfd_create("formbench-callgrind-out", 0);
+  if (fd < 0) throw Error(std::string("cannot create a memory file for callgrind output: ") + std::strerror(errno));
+  const std::string out_file = "/proc/self/fd/" + std::to_string(fd);
   std::vector<std::string> argv = {valgrind};
   for (auto& a : valgrind_args(s, out_file)) argv.push_back(a);
   for (auto a : {exe, std::string("measure"), std::string("--cache-sim-child"), std::string("--"), descriptor})
@@ -134,17 +139,16 @@ nlohmann::json simulate_cache(const std::string& exe, const std::string& descrip
   auto child_env = env;
   child_env.emplace_back("ONEDNN_MAX_CPU_ISA", "AVX2");
   child_env.emplace_back("DNNL_MAX_CPU_ISA", "AVX2");
-  ChildResult r = run_child(argv, child_env, timeout_s);
   std::map<std::string, int64_t> t;
   try {
-    if (!r.exited_cleanly())
-      throw Error("valgrind child " + r.describe() + ": " + r.err.substr(r.err.size() > 1500 ? r.err.size() - 1500 : 0));
+    ChildResult r = run_child(argv, child_env, timeout_s);
+    if (!r.exited_cleanly()) throw Error("valgrind child " + r.describe() + ": " + text_tail(r.err, 1500));
     t = parse_callgrind_totals(out_file);
   } catch (...) {
-    std::filesystem::remove_all(dir);
+    close(fd);
     throw;
   }
-  std::filesystem::remove_all(dir);
+  close(fd);
   auto per = [&](int64_t x) { return static_cast<double>(x) / kCacheSimRuns; };
   return {{"ll_misses", per(t["DLmr"] + t["DLmw"] + t["ILmr"])},
           {"ll_data_misses", per(t["DLmr"] + t["DLmw"])},

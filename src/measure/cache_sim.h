@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "measure/child_process.h"
+#include "common/process.h"
 
 namespace fb {
 

@@ -53,8 +53,6 @@ nlohmann::json ms_summary(const Summary& s) {
 }  // namespace
 
 Record measure(const MeasureConfig& c, const MeasurePolicy& p) {
-  if (std::getenv("FORMBENCH_TEST_CRASH")) std::abort();  // test hook: a child that dies
-  if (std::getenv("FORMBENCH_TEST_HANG")) pause();        // test hook: a child that never answers
   std::string descriptor = c.str();
   CacheSimSetup sim;
   if (!c.cache_sim.empty()) sim = cache_sim_setup(c.cache_sim);  // bad geometry fails before any work

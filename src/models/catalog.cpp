@@ -53,7 +53,7 @@ ModelSpec resolve_model(const Descriptor& d, const std::vector<std::string>& ign
   for (const auto& [key, value] : d.fields) {
     if (std::find(ignore.begin(), ignore.end(), key) != ignore.end()) continue;
     auto def = std::find_if(spec.def->knobs.begin(), spec.def->knobs.end(),
-                            [&](const KnobDef& k) { return k.name == key; });
+                            [&name = key](const KnobDef& k) { return k.name == name; });
     if (def == spec.def->knobs.end()) {
       std::string known;
       for (const auto& k : spec.def->knobs) known += (known.empty() ? "" : ", ") + k.name;

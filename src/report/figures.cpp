@@ -10,6 +10,8 @@
 #include <set>
 
 #include "common/error.h"
+#include "common/process.h"
+#include "common/utf8.h"
 #include "report/escape.h"
 
 namespace fb::report {
@@ -25,15 +27,6 @@ std::string color_of(const std::string& series) {
   static const char* const palette[] = {"#7570b3", "#e7298a", "#e6ab02", "#a6761d", "#1f78b4", "#b2df8a", "#fb9a99"};
   if (auto it = fixed.find(series); it != fixed.end()) return it->second;
   return palette[std::hash<std::string>{}(series) % std::size(palette)];
-}
-
-// Double-quoted for the shell command line below only (the process start,
-// which is being replaced by an argument-vector spawn). Never used for text in
-// a gnuplot script: gnuplot runs `...` inside double quotes; see gnuplot_string.
-std::string quoted(const std::string& s) {
-  std::string q = "\"";
-  for (char c : s) q += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
-  return q + "\"";
 }
 
 std::optional<double> misses_per_image(const Measurement& m) {
@@ -321,10 +314,17 @@ void render_gnuplot(const std::filesystem::path& dir, const std::string& name, c
     out << fmt::format("set terminal pngcairo size {},{} noenhanced font 'Helvetica,10' background rgb 'white'\n", width, height);
     out << fmt::format("set output {}\n", png) << body << "set output\n";
   }
-  std::string cmd = "gnuplot " + quoted(script.string()) + " 2>" + quoted((dir / (name + ".log")).string());
-  if (std::system(cmd.c_str()) != 0)
-    throw Error("gnuplot failed on " + script.string() + " (see " + name + ".log; is gnuplot installed? `make setup` installs it)");
-  std::filesystem::remove(dir / (name + ".log"));
+  constexpr double kGnuplotTimeoutS = 300;  // a figure takes well under a second; never wait forever
+  // An argument vector, no shell: the output folder's name is never a command.
+  // Absolute, so a folder named like an option ("-e...") stays a file name.
+  ChildResult r = run_child({"gnuplot", std::filesystem::absolute(script).string()}, {}, kGnuplotTimeoutS);
+  const std::filesystem::path log = dir / (name + ".log");
+  if (!r.exited_cleanly()) {
+    std::ofstream(log, std::ios::binary) << r.err;
+    throw Error("gnuplot " + r.describe() + " on " + script.string() + ": " + text_tail(r.err, 400) + " (all of it in " +
+                log.string() + (r.exit_code == 127 ? "; is gnuplot installed? `make setup` installs it)" : ")"));
+  }
+  std::filesystem::remove(log);
 }
 
 std::vector<Figure> draw_figures(const Dataset& d, const Analysis& a, const BackendRoles& roles,

@@ -1,11 +1,11 @@
 #pragma once
-// The study's measure children run through the measurement layer's child
-// runner (own process group, dies with its parent, time limit, captured
-// output); this keeps the study's two-argument spelling.
+// The study's measure children run through the one child runner
+// (common/process.h: own process group, dies with its parent, time limit,
+// captured output); this keeps the study's two-argument spelling.
 #include <string>
 #include <vector>
 
-#include "measure/child_process.h"
+#include "common/process.h"
 
 namespace fb::study {
 

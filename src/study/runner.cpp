@@ -10,6 +10,9 @@
 #include <set>
 
 #include "common/error.h"
+#include "common/json_dump.h"
+#include "common/loader_env.h"
+#include "common/utf8.h"
 #include "study/child.h"
 #include "study/estimate.h"
 #include "study/progress.h"
@@ -55,12 +58,19 @@ std::optional<json> find_record(const std::string& out) {
   return std::nullopt;
 }
 
+// The child's bytes as one line of valid UTF-8: this is where its output enters the record.
 std::string tail_lines(const std::string& s, size_t max_chars) {
-  std::string t = s;
-  while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
-  if (t.size() > max_chars) t = "..." + t.substr(t.size() - max_chars);
+  std::string_view v = s;
+  while (!v.empty() && (v.back() == '\n' || v.back() == ' ')) v.remove_suffix(1);
+  std::string t = text_tail(v, max_chars);
   std::replace(t.begin(), t.end(), '\n', ' ');
   return t;
+}
+
+// Before the store is opened: a spec may not set loader variables unless the user allowed them.
+void check_env(const SweepSpec& spec, const RunOptions& o) {
+  for (const auto& g : spec.groups)
+    check_measurement_env(g.env, o.allow_loader_env, spec.source + ", group '" + g.name + "',");
 }
 
 Measurement failed(const Config& c, const std::string& status, const std::string& error, json extra = json::object()) {
@@ -71,7 +81,7 @@ Measurement failed(const Config& c, const std::string& status, const std::string
   extra["descriptor"] = c.descriptor;
   extra["status"] = status;
   extra["error"] = error;
-  m.record_json = extra.dump();
+  m.record_json = dump_json(extra);
   return m;
 }
 
@@ -128,7 +138,7 @@ Measurement measure_config(const Config& c, const std::vector<std::string>& comm
     if (status == "ok" && r.exited_cleanly()) {
       m.descriptor = c.descriptor;
       m.status = "ok";
-      m.record_json = rec->dump();
+      m.record_json = dump_json(*rec);
     } else {
       std::string why = rec->contains("error") && (*rec)["error"].is_string() ? (*rec)["error"].get<std::string>() : "";
       if (why.empty()) why = status == "ok" ? "measure printed an ok record but ended with " + r.describe()
@@ -139,7 +149,7 @@ Measurement measure_config(const Config& c, const std::vector<std::string>& comm
       (*rec)["status"] = "failed";
       (*rec)["error"] = why;
       (*rec)["runner"] = info;
-      m.record_json = rec->dump();
+      m.record_json = dump_json(*rec);
     }
   }
   m.started_at = started;
@@ -150,6 +160,7 @@ Measurement measure_config(const Config& c, const std::vector<std::string>& comm
 RunSummary run_sweep(const SweepSpec& spec, const RunOptions& o) {
   std::ostream& log = o.log ? *o.log : std::cerr;
   const bool tty = o.tty.value_or(o.log == nullptr && isatty(2));
+  check_env(spec, o);
   const MachineInfo machine = this_machine();
   Store store(o.db_path);
   store.add_machine(machine);
@@ -220,6 +231,7 @@ RunSummary run_sweep(const SweepSpec& spec, const RunOptions& o) {
 }
 
 std::string dry_run(const SweepSpec& spec, const RunOptions& o) {
+  check_env(spec, o);
   const MachineInfo machine = this_machine();
   std::map<std::string, std::string> stored;
   if (std::filesystem::exists(o.db_path)) stored = Store(o.db_path).statuses(machine.id);

@@ -22,6 +22,7 @@ struct RunOptions {
   std::optional<Shard> shard;
   bool retry_failed = false;  // also rerun rows stored failed or skipped
   double max_time_s = 0;      // 0 = no limit; else start nothing new after this
+  bool allow_loader_env = false;  // env.LD_PRELOAD and the like (common/loader_env.h): --allow-loader-env
   // argv before the descriptor; empty = {this executable, "measure"}.
   std::vector<std::string> measure_command;
   // Backend names this formbench has (without variants); when non-empty an

@@ -168,6 +168,37 @@ class Parser {
     }
   }
 
+  // Debian's toml++ 3.3 has undefined behaviour on some text that is not
+  // TOML anyway: code points U+00A1..U+0499 where it looks for whitespace
+  // (__builtin_unreachable), and a table header whose name does not start
+  // with a key character or a quote (a false assumption). Such text never
+  // reaches it; every value a spec holds is ASCII.
+  void refuse_unsupported_text(const std::string& text) const {
+    int line = 1;
+    for (char c : text) {
+      const auto b = static_cast<unsigned char>(c);
+      if (c == '\n') ++line;
+      if (b >= 0x80)
+        throw UsageError(file_ + ":" + std::to_string(line) +
+                         ": non-ASCII character; a spec is ASCII text, comments included (see docs/study.md)");
+      if ((b < 0x20 && c != '\n' && c != '\r' && c != '\t') || b == 0x7f)
+        throw UsageError(file_ + ":" + std::to_string(line) + ": control character (byte " + std::to_string(b) +
+                         "); a spec is plain text (see docs/study.md)");
+    }
+    std::istringstream lines(text);
+    line = 0;
+    for (std::string l; std::getline(lines, l);) {
+      ++line;
+      size_t i = l.find_first_not_of(" \t");
+      if (i == std::string::npos || l[i] != '[') continue;
+      i = l.find_first_not_of(" \t[", i);
+      const char c = i == std::string::npos ? '\n' : l[i];
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || std::string("_-\"']").find(c) != std::string::npos))
+        throw UsageError(file_ + ":" + std::to_string(line) + ": '" + l.substr(0, i == std::string::npos ? l.size() : i + 1) +
+                         "': a table header starts with a name, e.g. [measure] or [[group]]");
+    }
+  }
+
   void check_model(const toml::node& at, const std::string& text) const {
     try {
       resolve_model(Descriptor::parse(text));
@@ -177,6 +208,7 @@ class Parser {
   }
 
   SweepSpec parse(const std::string& text) {
+    refuse_unsupported_text(text);
     toml::table root;
     try {
       root = toml::parse(text, file_);

@@ -41,7 +41,7 @@ RunFields split(const std::string& descriptor) {
   }
   Descriptor model{d.head, {}};
   for (const auto& [k, v] : d.fields) {
-    auto as_int = [&]() -> std::optional<int64_t> {
+    auto as_int = [&k = k, &v = v]() -> std::optional<int64_t> {
       try {
         return parse_integer(v, k);
       } catch (const std::exception&) {

@@ -83,6 +83,26 @@ TEST(Cli, BadInputIsOneLineAndExitTwo) {
   }
 }
 
+TEST(Cli, BenchRefusesLoaderVariablesWithoutTheFlag) {
+  Result r = run("bench pattern:standard depth=1 width=8 res=16 --env LD_PRELOAD=/nonexistent/x.so");
+  EXPECT_EQ(r.code, 2) << r.out;
+  EXPECT_EQ(r.out, "formbench: error: --env sets LD_PRELOAD, which changes what code the measuring process loads or "
+                   "runs; formbench refuses it so that a shared spec cannot run a program of its choosing. If you "
+                   "trust it and mean it, pass --allow-loader-env (see docs/measurement.md)\n");
+}
+
+// A byte that is not UTF-8 reaches the record (its descriptor):
+// `bench --json` used to throw in the JSON dump. With --allow-loader-env a
+// loader variable is let through.
+TEST(Cli, BenchJsonPrintsAnyBytesAndTheFlagAllowsLoaderVariables) {
+  Result r = run("bench pattern:standard depth=1 width=8 res=16 classes=10 --env LD_BIND_NOW=1 --allow-loader-env "
+                 "--env \"FB_BYTES=a$(printf '\\377')b\" --json --min-runs 3 --min-time 0 --max-warmup 3 --budget 1 "
+                 "--max-retries 0 2>/dev/null");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"status\": \"ok\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("threads=1 env.LD_BIND_NOW=1 env.FB_BYTES=a\xef\xbf\xbd" "b\","), std::string::npos) << r.out;
+}
+
 TEST(Cli, HelpOnEveryCommand) {
   for (const char* args : {"--help", "list --help", "describe --help", "measure --help", "bench --help", "machine --help"}) {
     Result r = run(args);

@@ -2,16 +2,26 @@
 // and the point of it all: the counts are identical from run to run.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
 
 #include "common/error.h"
 #include "measure/cache_sim.h"
 
 namespace fb {
 namespace {
+
+bool has_valgrind() { return access("/usr/bin/valgrind", X_OK) == 0 || access("/usr/local/bin/valgrind", X_OK) == 0; }
+
 
 TEST(CacheSim, Presets) {
   CacheSimSetup i5 = cache_sim_setup("i5-7600k");
@@ -44,7 +54,7 @@ TEST(CacheSim, ParsesCallgrindTotals) {
 }
 
 TEST(CacheSim, TwoRunsGiveIdenticalCounts) {
-  if (access("/usr/bin/valgrind", X_OK) != 0 && access("/usr/local/bin/valgrind", X_OK) != 0)
+  if (!has_valgrind())
     GTEST_SKIP() << "valgrind is not installed (scripts/setup.sh installs it); cache simulation not tested";
   const std::string tiny =
       "pattern:dw_bottleneck depth=1 width=8 res=32 classes=10 backend=reference batch=1 threads=1 cache_sim=i5-7600k";
@@ -55,6 +65,72 @@ TEST(CacheSim, TwoRunsGiveIdenticalCounts) {
   EXPECT_GT(a["instructions"].get<double>(), 1e5);
   EXPECT_GT(a["d1_misses"].get<double>(), 0);
   EXPECT_EQ(a["ll_geometry"], "6291456,12,64");
+}
+
+// Paths in `dir` whose name starts with `prefix`.
+std::set<std::string> entries(const std::filesystem::path& dir, const std::string& prefix) {
+  std::set<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().filename().string().rfind(prefix, 0) == 0) out.insert(e.path().string());
+  return out;
+}
+
+// True when some process has `parent` as its parent (the simulation's valgrind).
+bool has_child(pid_t parent) {
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    std::ifstream stat(e.path() / "stat");
+    std::string text;
+    if (!std::getline(stat, text)) continue;
+    auto close = text.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(text.substr(close + 2));
+    char state;
+    pid_t ppid = 0;
+    if (rest >> state >> ppid && ppid == parent) return true;
+  }
+  return false;
+}
+
+// The measuring process killed in the middle of its cache simulation, as a
+// sweep's timeout kills it (SIGKILL to its process group), used to leave its
+// /tmp/formbench-cachesim-* folder behind.
+TEST(CacheSim, KilledMidSimulationLeavesNoTemporaries) {
+  if (!has_valgrind()) GTEST_SKIP() << "valgrind is not installed (scripts/setup.sh installs it)";
+  std::string tmpl = (std::filesystem::temp_directory_path() / "fb-cachesim-kill-XXXXXX").string();
+  ASSERT_TRUE(mkdtemp(tmpl.data()));
+  const std::filesystem::path tmpdir = tmpl;
+  const auto before = entries("/tmp", "formbench-cachesim-");
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    setpgid(0, 0);
+    setenv("TMPDIR", tmpdir.c_str(), 1);
+    freopen("/dev/null", "w", stdout);
+    freopen("/dev/null", "w", stderr);
+    execl(FORMBENCH_BIN, FORMBENCH_BIN, "measure", "--min-runs", "3", "--min-time", "0", "--max-warmup", "3", "--budget",
+          "1", "--max-retries", "0", "--",
+          "pattern:dw_bottleneck depth=1 width=8 res=32 classes=10 backend=reference batch=1 threads=1 "
+          "cache_sim=i5-7600k",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  setpgid(pid, pid);
+  bool simulating = false;
+  for (auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+       !simulating && std::chrono::steady_clock::now() < deadline;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    simulating = has_child(pid);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // valgrind is under way
+  kill(-pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // valgrind dies with its parent
+  EXPECT_TRUE(simulating) << "the simulation never started";
+  EXPECT_TRUE(WIFSIGNALED(status)) << "the measurement ended before it could be killed";
+  EXPECT_EQ(entries("/tmp", "formbench-cachesim-"), before) << "a temporary folder was left behind";
+  EXPECT_TRUE(std::filesystem::is_empty(tmpdir)) << "something was left in TMPDIR";
+  std::filesystem::remove_all(tmpdir);
 }
 
 }  // namespace

@@ -121,6 +121,24 @@ TEST_F(ReportTest, RendersEveryFigureAndThePageReferencesThem) {
     EXPECT_GT(std::filesystem::file_size(dir_ / "out" / f), 50u) << f;
 }
 
+// gnuplot used to run through /bin/sh with the output path on its command
+// line, so `report -o 'out$(touch MARKER)'` ran touch.
+TEST_F(ReportTest, AnOutputPathIsNeverRunAsAShellCommand) {
+  const auto cwd = std::filesystem::current_path();
+  std::filesystem::current_path(dir_);  // where a shell would have created MARKER
+  ReportSummary s;
+  try {
+    s = write_report(db_, "out$(touch MARKER)");
+  } catch (...) {
+    std::filesystem::current_path(cwd);
+    throw;
+  }
+  std::filesystem::current_path(cwd);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "MARKER"));
+  EXPECT_EQ(s.figures_drawn, 7u);
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "out$(touch MARKER)" / "figures"));
+}
+
 TEST_F(ReportTest, MissingOrForeignStoreIsAClearError) {
   auto message = [](const std::string& path) {
     try {

@@ -3,6 +3,12 @@
 // record for DESCRIPTOR, or misbehaves when the descriptor says so:
 //   env.FAKE=crash    abort()            env.FAKE=garbage  prints no JSON
 //   env.FAKE=fail     a failed record    env.FAKE=hang     sleeps 60 s
+//   env.FAKE=badbytes stderr that is not UTF-8, then exit 1 without a record
+//   env.FAKE=cutchar  100 KB of 3-byte characters on stderr (every tail is cut
+//                     mid-character), then exit 1 without a record
+//   env.FAKE=closefds closes stdout and stderr, then sleeps 60 s
+// It is also the crashing/hanging child of the measurement tests, so the real
+// formbench binary needs no test-only switches.
 // Environment: FAKE_MEASURE_SLEEP_MS sleeps first; FAKE_MEASURE_LOG appends
 // each descriptor it finishes to that file.
 #include <chrono>
@@ -20,6 +26,20 @@ int main(int argc, char** argv) {
   if (const char* ms = std::getenv("FAKE_MEASURE_SLEEP_MS"))
     std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(ms)));
   if (has("env.FAKE=hang")) std::this_thread::sleep_for(std::chrono::seconds(60));
+  if (has("env.FAKE=closefds")) {
+    std::fclose(stdout);
+    std::fclose(stderr);
+    std::this_thread::sleep_for(std::chrono::seconds(60));
+    return 0;
+  }
+  if (has("env.FAKE=badbytes")) {
+    std::fputs("fake: bad bytes \xff\xfe here, a lone continuation \x80, a truncated \xe2\x82", stderr);
+    return 1;
+  }
+  if (has("env.FAKE=cutchar")) {
+    for (int i = 0; i < 100001; ++i) std::fputs("\u20ac", stderr);  // the euro sign: 3 bytes in UTF-8
+    return 1;
+  }
   if (has("env.FAKE=crash")) {
     std::fputs("fake: crashing on purpose\n", stderr);
     std::abort();

@@ -5,6 +5,10 @@
 #include <cstdlib>
 #include <sstream>
 
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
 #include "study/runner.h"
 #include "study/store.h"
 #include "test_util.h"
@@ -98,6 +102,66 @@ TEST_F(Fixture, EveryKindOfFailureIsStoredAndTheSweepGoesOn) {
   retry.retry_failed = true;
   EXPECT_EQ(run_sweep(s, retry).failed, 4);
   EXPECT_EQ(store.count(), 5);
+}
+
+// A child's stderr with bytes that are not UTF-8, or a tail cut in the middle
+// of a character, used to make the record's JSON dump throw: the sweep died
+// with nothing stored and every resume died on the same configuration.
+TEST_F(Fixture, ChildBytesThatAreNotUtf8AreStoredAndResumeGoesOn) {
+  SweepSpec s = small_spec();
+  s.groups[0].patterns = {"standard"};
+  s.groups[0].depths = {1};
+  s.groups[0].backends = {"onednn"};
+  for (const char* mode : {"badbytes", "cutchar"}) {
+    SweepGroup g = s.groups[0];
+    g.name = mode;
+    g.env = {{"FAKE", mode}};
+    s.groups.push_back(g);
+  }
+  RunSummary r = run_sweep(s, opts());
+  EXPECT_EQ(r.ok, 1);
+  EXPECT_EQ(r.failed, 2);
+  Store store(dir / "r.sqlite");
+  const std::string base = "pattern:standard depth=1 width=8 res=16 classes=1000 backend=onednn batch=1 threads=1";
+  const std::string id = this_machine().id, fffd = "\xef\xbf\xbd";
+  auto bad = store.get(base + " env.FAKE=badbytes", id);
+  ASSERT_TRUE(bad);
+  EXPECT_NE(bad->error.find("fake: bad bytes " + fffd + fffd + " here, a lone continuation " + fffd), std::string::npos)
+      << bad->error;
+  EXPECT_NE(nlohmann::json::parse(bad->record_json)["stderr_tail"].get<std::string>().find(fffd),
+            std::string::npos);
+  auto cut = store.get(base + " env.FAKE=cutchar", id);
+  ASSERT_TRUE(cut);
+  const std::string tail = nlohmann::json::parse(cut->record_json)["stderr_tail"].get<std::string>();
+  EXPECT_EQ(tail.substr(0, 6), "...\xe2\x82\xac") << "the tail is cut between characters";
+  EXPECT_EQ(tail.find(fffd), std::string::npos);
+  // Resume proceeds: retrying the failed rows stores them again.
+  RunOptions retry = opts();
+  retry.retry_failed = true;
+  EXPECT_EQ(run_sweep(s, retry).failed, 2);
+  EXPECT_EQ(store.count(), 3);
+}
+
+// A spec shared by someone else may not load a library into every measurement.
+TEST_F(Fixture, LoaderVariablesInASpecAreRefusedBeforeTheStoreIsTouched) {
+  SweepSpec s = small_spec({{"LD_PRELOAD", "/tmp/evil.so"}});
+  try {
+    run_sweep(s, opts());
+    FAIL() << "LD_PRELOAD was accepted";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("test, group 'g', sets LD_PRELOAD, which changes what code the measuring "
+                                         "process loads or runs"),
+              std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("pass --allow-loader-env"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(dry_run(s, opts()), UsageError);
+  EXPECT_FALSE(std::filesystem::exists(dir / "r.sqlite"));
+  EXPECT_TRUE(read_lines(dir / "measured.log").empty());
+  RunOptions allowed = opts();
+  allowed.allow_loader_env = true;
+  s.groups[0].env = {{"LD_BIND_NOW", "1"}};
+  EXPECT_EQ(run_sweep(s, allowed).ok, 8);
 }
 
 TEST_F(Fixture, MemoryPreflightStoresSkippedWithTheReason) {

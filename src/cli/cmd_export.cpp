@@ -1,10 +1,8 @@
 #include <fmt/core.h>
 
-#include <fstream>
-#include <iostream>
-
 #include "cli/commands.h"
 #include "common/error.h"
+#include "common/paths.h"
 #include "study/store.h"
 
 namespace fb::cli {
@@ -20,18 +18,12 @@ void add_export_command(CLI::App& app) {
   auto* csv = cmd->add_flag("--csv", a->csv, "one row per measurement, the queryable columns");
   auto* json = cmd->add_flag("--json", a->json, "an array of rows, each with its whole record");
   csv->excludes(json);
-  cmd->add_option("-o,--output", a->output, "file to write (default: standard output)");
-  cmd->callback([a] {
+  auto* output = cmd->add_option("-o,--output", a->output,
+                  "file to write, whole or not at all (default: standard output); never the store itself");
+  cmd->callback([a, output] {
     if (!a->csv && !a->json) throw UsageError("export: say --csv or --json");
-    study::Store store(a->db, /*create=*/false);
-    std::ofstream file;
-    if (!a->output.empty()) {
-      file.open(a->output);
-      if (!file) throw Error("cannot write " + a->output);
-    }
-    std::ostream& out = a->output.empty() ? std::cout : file;
-    if (a->csv) study::export_csv(store, out);
-    else study::export_json(store, out);
+    if (output->count() > 0) require_path(a->output, "-o");
+    study::export_store(a->db, a->json, a->output);
   });
 }
 

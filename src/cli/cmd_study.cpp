@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/number_options.h"
 #include "common/error.h"
+#include "common/paths.h"
 #include "study/runner.h"
 
 namespace fb::cli {
@@ -61,7 +62,7 @@ void add_study_command(CLI::App& app) {
   struct Args {
     std::string spec, db = "results.sqlite", shard, measure_command;
     double max_time_s = 0;
-    bool retry_failed = false, dry_run = false, allow_loader_env = false;
+    bool retry_failed = false, dry_run = false, allow_loader_env = false, init_empty = false;
   };
   auto a = std::make_shared<Args>();
   cmd->add_option("spec", a->spec, "preset (quick, depth, width, cache, zoo, ablation, paper) or spec.toml")
@@ -72,6 +73,8 @@ void add_study_command(CLI::App& app) {
       ->default_str("");
   cmd->add_option("--shard", a->shard, "run only shard i of N (0 <= i < N), e.g. 3/16");
   cmd->add_flag("--retry-failed", a->retry_failed, "also rerun configurations stored as failed or skipped");
+  cmd->add_flag("--init-empty", a->init_empty,
+                "let --db be an existing empty file (e.g. from mktemp); without it an empty file is refused");
   cmd->add_flag("--dry-run", a->dry_run, "print the grid, its size and an estimated time; measure nothing");
   cmd->add_flag("--allow-loader-env", a->allow_loader_env,
                 "let the spec's env.* set LD_PRELOAD, LD_LIBRARY_PATH, PATH and the like (docs/measurement.md)");
@@ -79,6 +82,8 @@ void add_study_command(CLI::App& app) {
                   "command that measures one descriptor, split into words like a shell would (quotes keep "
                   "spaces; no shell runs it); default: this formbench's 'measure'");
   cmd->callback([a] {
+    require_path(a->spec, "the spec");
+    require_path(a->db, "--db");
     study::SweepSpec spec = study::load_spec(a->spec);
     study::RunOptions o;
     o.db_path = a->db;
@@ -86,6 +91,7 @@ void add_study_command(CLI::App& app) {
     if (!a->shard.empty()) o.shard = study::Shard::parse(a->shard);
     o.retry_failed = a->retry_failed;
     o.allow_loader_env = a->allow_loader_env;
+    o.init_empty = a->init_empty;
     if (!a->measure_command.empty()) o.measure_command = split_command(a->measure_command);
     for (const auto& b : backend_registry()) o.known_backends.push_back(b->name());
     add_backend_checks(o);

@@ -11,6 +11,7 @@
 
 #include <dnnl.hpp>
 
+#include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/timestamp.h"
 #include "measure/environment.h"
@@ -95,9 +96,7 @@ void store_machine_limits(const MachineLimits& m) {
   cache[m.cpu_model + " / threads=" + std::to_string(m.threads)] = to_json(m);
   std::filesystem::path path = machine_cache_path();
   std::filesystem::create_directories(path.parent_path());
-  std::filesystem::path tmp = path.string() + ".tmp";
-  std::ofstream(tmp) << cache.dump(2) << "\n";
-  std::filesystem::rename(tmp, path);
+  write_file_atomically(path, cache.dump(2) + "\n");
 }
 
 std::optional<MachineLimits> load_machine_limits(const std::string& cpu_model, int threads) {

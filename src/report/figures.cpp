@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/process.h"
 #include "common/utf8.h"
@@ -307,12 +308,14 @@ void render_gnuplot(const std::filesystem::path& dir, const std::string& name, c
   std::filesystem::path script = dir / (name + ".gp");
   const std::string svg = gnuplot_path((dir / (name + ".svg")).string()), png = gnuplot_path((dir / (name + ".png")).string());
   {
-    std::ofstream out(script);
+    AtomicFile file(script);
+    std::ostream& out = file.out();
     out << data;
     out << fmt::format("set terminal svg size {},{} dynamic noenhanced font 'Helvetica,12' background rgb 'white'\n", width, height);
     out << fmt::format("set output {}\n", svg) << body << "set output\nreset\n";
     out << fmt::format("set terminal pngcairo size {},{} noenhanced font 'Helvetica,10' background rgb 'white'\n", width, height);
     out << fmt::format("set output {}\n", png) << body << "set output\n";
+    file.commit();
   }
   constexpr double kGnuplotTimeoutS = 300;  // a figure takes well under a second; never wait forever
   // An argument vector, no shell: the output folder's name is never a command.

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/atomic_file.h"
 #include "common/error.h"
 #include "report/escape.h"
 
@@ -31,14 +32,15 @@ std::string base64(const std::string& bytes) {
 
 void write_csv(const std::filesystem::path& file, const std::vector<std::string>& header,
                const std::vector<std::vector<std::string>>& rows) {
-  std::ofstream out(file);
-  if (!out) throw Error("cannot write " + file.string());
+  AtomicFile f(file);
+  std::ostream& out = f.out();
   auto line = [&](const std::vector<std::string>& r) {
     for (size_t i = 0; i < r.size(); ++i) out << (i ? "," : "") << csv_field(r[i]);
     out << "\r\n";  // RFC 4180 line ends
   };
   line(header);
   for (const auto& r : rows) line(r);
+  f.commit();
 }
 
 std::string num(double v) { return fmt::format("{:.6g}", v); }
@@ -93,8 +95,8 @@ void write_tables(const ReportInputs& in, const std::filesystem::path& dir) {
 }
 
 void write_summary_md(const ReportInputs& in, const std::filesystem::path& file) {
-  std::ofstream out(file);
-  if (!out) throw Error("cannot write " + file.string());
+  AtomicFile f(file);
+  std::ostream& out = f.out();
   const auto md = [](const std::string& s) { return markdown_escape(s); };
   out << "# formbench report\n\nStore: " << md(in.store_path) << " — " << in.data->ok.size() << " measurements ok, "
       << in.data->failed << " failed, " << in.data->skipped << " skipped, " << in.data->unreadable.size()
@@ -119,11 +121,12 @@ void write_summary_md(const ReportInputs& in, const std::filesystem::path& file)
   for (const auto& [k, v] : environment_rows(in.data->environment)) out << "- " << md(k) << ": " << md(v) << "\n";
   out << "\n## Backends\n\n";
   for (const auto& [k, v] : backend_fact_rows(*in.data)) out << "- " << md(k) << ": " << md(v) << "\n";
+  f.commit();
 }
 
 void write_index_html(const ReportInputs& in, const std::filesystem::path& out_dir) {
-  std::ofstream out(out_dir / "index.html");
-  if (!out) throw Error("cannot write " + (out_dir / "index.html").string());
+  AtomicFile f(out_dir / "index.html");
+  std::ostream& out = f.out();
   out << "<!doctype html><html><head><meta charset=\"utf-8\"><title>formbench report</title><style>"
          "body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}"
          "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}"
@@ -179,6 +182,7 @@ void write_index_html(const ReportInputs& in, const std::filesystem::path& out_d
   for (const auto& [k, v] : backend_fact_rows(*in.data))
     out << "<tr><td>" << html_escape(k) << "</td><td>" << html_escape(v) << "</td></tr>\n";
   out << "</table>\n</body></html>\n";
+  f.commit();
 }
 
 }  // namespace fb::report

@@ -1,12 +1,18 @@
 #include "report/report.h"
 
+#include "common/paths.h"
 #include "report/escape.h"
 #include "report/figures.h"
 #include "report/page.h"
+#include "study/store.h"
 
 namespace fb::report {
 
 ReportSummary write_report(const std::string& db_path, const std::filesystem::path& out_dir, const BackendRoles& roles) {
+  require_path(db_path, "the store");
+  require_path(out_dir.string(), "the report folder (-o)");
+  refuse_output_over_input(out_dir, {db_path});
+  { study::Store check(db_path, study::StoreAccess::read_only); }  // refuses what is no store, reading only
   gnuplot_path(out_dir.string());  // refuses a folder gnuplot cannot be given, before anything is written
   Dataset data = load_dataset(db_path);
   Analysis analysis = analyse(data, roles);

@@ -42,7 +42,7 @@ void Progress::finished(const std::string& descriptor, const std::string& status
   if (status == "failed") ++failed_;
   est_left_s_ -= est_s;
   if (est_left_s_ < 0) est_left_s_ = 0;
-  if (status != "skipped") est_done_s_ += est_s;
+  if (status != "skipped" && status != "taken") est_done_s_ += est_s;
   if (tty_) {
     if (status != "ok") message(fmt::format("{}: {}  {}", status, descriptor, detail));
     return;

@@ -162,7 +162,8 @@ RunSummary run_sweep(const SweepSpec& spec, const RunOptions& o) {
   const bool tty = o.tty.value_or(o.log == nullptr && isatty(2));
   check_env(spec, o);
   const MachineInfo machine = this_machine();
-  Store store(o.db_path);
+  const std::string since = utc_now();  // rows finished from now on were measured by a concurrent runner
+  Store store(o.db_path, o.init_empty ? StoreAccess::create_over_empty : StoreAccess::create);
   store.add_machine(machine);
   Planned p = plan(spec, o, store.statuses(machine.id));
   if (std::string why = missing_backends(p.grid, o); !why.empty()) throw UsageError(why);
@@ -192,6 +193,19 @@ RunSummary run_sweep(const SweepSpec& spec, const RunOptions& o) {
       sum.left = static_cast<int64_t>(p.todo.size() - i);
       break;
     }
+    // Another runner on this store may have it: a claim lapses with its
+    // runner, or after the longest a measurement may take (plus a margin).
+    const double lease = std::min(spec.measure.timeout_s, 86400.0);
+    const auto claim = store.claim(c.descriptor, machine.id, since, o.retry_failed,
+                                   static_cast<int64_t>(lease > 0 ? lease : 86400.0) + 300);
+    if (claim != Store::Claim::taken) {
+      ++sum.by_others;
+      progress.finished(c.descriptor, "taken",
+                        claim == Store::Claim::held_by_another ? "being measured by another runner on this store"
+                                                               : "stored by another runner on this store",
+                        est[i]);
+      continue;
+    }
     progress.starting(c.descriptor);
     const ConfigCost cost = costs.of(c);
     const MemoryEstimate need = o.estimate_memory ? o.estimate_memory(c, cost) : conservative_memory(c, cost);
@@ -220,9 +234,12 @@ RunSummary run_sweep(const SweepSpec& spec, const RunOptions& o) {
     progress.finished(c.descriptor, m.status, detail, est[i]);
   }
   std::string outcome = sum.left ? "stopped by --max-time" : "complete";
+  store.release_claims();
   store.end_sweep(sweep, outcome);
-  progress.message(fmt::format("study {}: {} measured ok, {} failed, {} skipped by the memory pre-flight in {}",
-                               spec.name, sum.ok, sum.failed, sum.skipped, format_seconds(progress.elapsed_s())));
+  progress.message(fmt::format("study {}: {} measured ok, {} failed, {} skipped by the memory pre-flight in {}{}",
+                               spec.name, sum.ok, sum.failed, sum.skipped, format_seconds(progress.elapsed_s()),
+                               sum.by_others ? fmt::format("; {} left to another runner on this store", sum.by_others)
+                                             : std::string()));
   if (sum.left)
     progress.message(fmt::format("stopped by --max-time {}: {} configurations left; run the same command again to "
                                  "resume where it stopped",
@@ -234,7 +251,10 @@ std::string dry_run(const SweepSpec& spec, const RunOptions& o) {
   check_env(spec, o);
   const MachineInfo machine = this_machine();
   std::map<std::string, std::string> stored;
-  if (std::filesystem::exists(o.db_path)) stored = Store(o.db_path).statuses(machine.id);
+  std::error_code ec;
+  const bool empty_file = std::filesystem::is_regular_file(o.db_path, ec) && std::filesystem::file_size(o.db_path, ec) == 0;
+  if (std::filesystem::exists(o.db_path, ec) && !(empty_file && o.init_empty))
+    stored = Store(o.db_path, StoreAccess::read_only).statuses(machine.id);
   Planned p = plan(spec, o, stored);
   CostCache costs;
   std::string out;

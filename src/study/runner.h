@@ -21,6 +21,7 @@ struct RunOptions {
   std::string db_path = "results.sqlite";
   std::optional<Shard> shard;
   bool retry_failed = false;  // also rerun rows stored failed or skipped
+  bool init_empty = false;    // an existing empty file at db_path may become the store
   double max_time_s = 0;      // 0 = no limit; else start nothing new after this
   bool allow_loader_env = false;  // env.LD_PRELOAD and the like (common/loader_env.h): --allow-loader-env
   // argv before the descriptor; empty = {this executable, "measure"}.
@@ -45,6 +46,7 @@ struct RunSummary {
   int64_t grid = 0, in_shard = 0, already_stored = 0;  // already_stored: skipped by resume
   int64_t ok = 0, failed = 0, skipped = 0;             // written by this run
   int64_t left = 0;                                    // not started because of --max-time
+  int64_t by_others = 0;  // taken or stored meanwhile by another runner on the same store
 };
 
 RunSummary run_sweep(const SweepSpec& spec, const RunOptions& opts);

@@ -6,8 +6,6 @@
 //              threads, isa, cache_sim, env
 #include "study/spec.h"
 
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -19,6 +17,7 @@
 #include "common/parse_number.h"
 #include "models/catalog.h"
 #include "study/presets.h"
+#include "study/toml.h"
 
 namespace fb::study {
 namespace {
@@ -215,6 +214,9 @@ class Parser {
     } catch (const toml::parse_error& e) {
       throw UsageError(file_ + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()) +
                        "; expected TOML (see docs/study.md for the spec format)");
+    } catch (const TomlCheckFailed&) {
+      throw UsageError(file_ + ": not valid TOML (the parser stopped on a malformed value, array or table header); "
+                       "check brackets, braces and commas (see docs/study.md for the spec format)");
     }
     check_keys(root, kTopKeys, "the spec");
     SweepSpec spec;

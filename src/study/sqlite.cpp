@@ -3,11 +3,17 @@
 #include <sqlite3.h>
 
 #include "common/error.h"
+#include "common/paths.h"
 
 namespace fb::study {
 
-Database::Database(const std::string& path) : path_(path) {
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+Database::Database(const std::string& path, OpenMode mode) : path_(path) {
+  // An empty name would be SQLite's private temporary database, deleted at exit.
+  require_path(path, "the database path");
+  const int flags = mode == OpenMode::read_only   ? SQLITE_OPEN_READONLY
+                    : mode == OpenMode::read_write ? SQLITE_OPEN_READWRITE
+                                                   : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
     db_ = nullptr;
@@ -38,14 +44,18 @@ Statement Database::prepare(const std::string& sql) {
   return Statement(*this, s);
 }
 
-Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Database& db) : db_(db) {
+  if (!sqlite3_get_autocommit(db_.handle())) return;  // an outer transaction is open
+  db_.exec("BEGIN IMMEDIATE");
+  owns_ = true;
+}
 
 Transaction::~Transaction() {
-  if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  if (owns_ && !done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 void Transaction::commit() {
-  db_.exec("COMMIT");
+  if (owns_) db_.exec("COMMIT");
   done_ = true;
 }
 

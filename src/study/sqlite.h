@@ -12,9 +12,15 @@ namespace fb::study {
 
 class Statement;
 
+enum class OpenMode {
+  read_only,   // never writes the file
+  read_write,  // an existing file only
+  create,      // creates a missing file (tests and the store's own builder)
+};
+
 class Database {
  public:
-  explicit Database(const std::string& path);  // opens or creates
+  explicit Database(const std::string& path, OpenMode mode = OpenMode::create);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -31,6 +37,8 @@ class Database {
 };
 
 // BEGIN IMMEDIATE ... COMMIT; rolls back if destroyed before commit().
+// Inside an open transaction it does nothing: the outer one decides, so a
+// merge can run many put()s as one transaction.
 class Transaction {
  public:
   explicit Transaction(Database& db);
@@ -39,7 +47,7 @@ class Transaction {
 
  private:
   Database& db_;
-  bool done_ = false;
+  bool owns_ = false, done_ = false;
 };
 
 class Statement {

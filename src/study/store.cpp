@@ -139,6 +139,7 @@ void Store::put(const Measurement& m) {
       .bind(18, whole(record, "/cache_sim/ll_misses")).bind(19, whole(record, "/counters/llc_misses"))
       .bind(20, foreign).bind(21, m.record_json).bind(22, m.started_at).bind(23, m.finished_at)
       .run();
+  db_.prepare("DELETE FROM claims WHERE descriptor = ? AND machine_id = ?").bind(1, m.descriptor).bind(2, m.machine_id).run();
   t.commit();
 }
 

@@ -1,7 +1,12 @@
 #include <nlohmann/json.hpp>
 
+#include <iostream>
 #include <ostream>
 
+#include "common/atomic_file.h"
+#include "common/error.h"
+#include "common/json_dump.h"
+#include "common/paths.h"
 #include "study/store.h"
 
 namespace fb::study {
@@ -57,7 +62,25 @@ void export_json(Store& s, std::ostream& out) {
     if (row["record"].is_discarded()) row["record"] = nullptr;
     rows.push_back(std::move(row));
   }
-  out << rows.dump(1) << "\n";
+  // Stored rows may hold any bytes (a child's stderr cut mid-character):
+  // the shared dump writes invalid UTF-8 as U+FFFD rather than failing.
+  out << dump_json(rows, 1) << "\n";
+}
+
+void export_store(const std::string& db_path, bool json, const std::string& output) {
+  require_path(db_path, "the store to export");
+  Store store(db_path, StoreAccess::read_only);
+  auto write = [&](std::ostream& out) { json ? export_json(store, out) : export_csv(store, out); };
+  if (output.empty()) {
+    write(std::cout);
+    std::cout.flush();
+    if (!std::cout) throw Error("cannot write the export to standard output");
+    return;
+  }
+  // The store's WAL and shared-memory files are inputs too.
+  AtomicFile file(output, {db_path, db_path + "-wal", db_path + "-shm"});
+  write(file.out());
+  file.commit();
 }
 
 }  // namespace fb::study

@@ -1,27 +1,48 @@
 #include <fmt/core.h>
 
+#include <filesystem>
 #include <map>
 
 #include "common/error.h"
+#include "common/paths.h"
 #include "study/store.h"
 
 namespace fb::study {
+namespace {
+
+// The output's id for an input sweep: the row with the same natural key, or
+// a new copy of it.
+int64_t sweep_in(Store& out, const SweepRow& s) {
+  auto q = out.db().prepare("SELECT id FROM sweeps WHERE machine_id IS ? AND name = ? AND shard IS ? AND started_at IS ?");
+  q.bind(1, s.machine_id).bind(2, s.name).bind(3, s.shard).bind(4, s.started_at);
+  if (q.step()) {
+    const int64_t id = q.integer(0);
+    // A copy merged while the sweep still ran learns how it ended.
+    if (!s.finished_at.empty())
+      out.db().prepare("UPDATE sweeps SET finished_at = ?, outcome = ? WHERE id = ? AND (finished_at IS NULL OR finished_at < ?)")
+          .bind(1, s.finished_at).bind(2, s.outcome).bind(3, id).bind(4, s.finished_at)
+          .run();
+    return id;
+  }
+  const int64_t id = out.begin_sweep(s);
+  out.db().prepare("UPDATE sweeps SET finished_at = ? WHERE id = ?").bind(1, s.finished_at).bind(2, id).run();
+  return id;
+}
+
+}  // namespace
 
 MergeSummary merge_into(Store& out, const std::string& input_path,
                         const std::function<void(const std::string&)>& note) {
-  Store in(input_path, /*create=*/false);
+  Store in(input_path, StoreAccess::read_only);
   MergeSummary sum;
+  Transaction t(out.db());  // nothing of this input lands unless all of it does
 
   auto machines = in.db().prepare("SELECT id FROM machines");
   while (machines.step())
     if (auto m = in.machine(machines.text(0))) out.add_machine(*m);
 
   std::map<int64_t, int64_t> sweep_ids;  // input id -> output id
-  for (const SweepRow& s : in.sweeps()) {
-    int64_t id = out.begin_sweep(s);
-    out.db().prepare("UPDATE sweeps SET finished_at = ? WHERE id = ?").bind(1, s.finished_at).bind(2, id).run();
-    sweep_ids[s.id] = id;
-  }
+  for (const SweepRow& s : in.sweeps()) sweep_ids[s.id] = sweep_in(out, s);
 
   in.for_each([&](const Measurement& incoming) {
     Measurement m = incoming;
@@ -55,7 +76,41 @@ MergeSummary merge_into(Store& out, const std::string& input_path,
       ++sum.kept;
     }
   });
+  t.commit();
   return sum;
+}
+
+MergeResult merge_stores(const std::string& output, const std::vector<std::string>& inputs,
+                         const std::function<void(const std::string&)>& note) {
+  require_path(output, "the merge output (-o)");
+  std::vector<std::filesystem::path> in_paths;
+  for (const auto& in : inputs) {
+    require_path(in, "a merge input");
+    if (!std::filesystem::exists(in)) throw UsageError("no such store: " + in);
+    in_paths.emplace_back(in);
+  }
+  refuse_output_over_input(output, in_paths);
+  for (const auto& in : inputs) Store check(in, StoreAccess::read_only);  // every input is a store, before any work
+
+  const bool fresh = !std::filesystem::exists(output);
+  const std::string target = fresh ? build_new_store_file(output) : output;
+  MergeResult r;
+  try {
+    Store out(target, StoreAccess::read_write);
+    Transaction t(out.db());
+    for (const auto& in : inputs) r.inputs.emplace_back(in, merge_into(out, in, note));
+    t.commit();
+    r.total = out.count();
+    r.ok = out.count("ok");
+    r.failed = out.count("failed");
+    r.skipped = out.count("skipped");
+  } catch (...) {
+    if (fresh) remove_store_file(target);
+    throw;
+  }
+  if (fresh && !publish_new_store(target, output, /*replace=*/false))
+    throw Error(output + " was created by someone else while merging; the merge was not written. Run it again");
+  return r;
 }
 
 }  // namespace fb::study

@@ -1,7 +1,9 @@
 // The store's schema as a list of migrations: migration i takes a file from
 // version i to i + 1. A new schema version appends one entry; files written
-// by older formbench versions are brought forward when opened.
-#include <filesystem>
+// by older formbench versions are brought forward when opened for writing.
+#include <sqlite3.h>
+
+#include <charconv>
 #include <vector>
 
 #include "common/error.h"
@@ -39,50 +41,81 @@ CREATE TABLE measurements (
   UNIQUE (descriptor, machine_id));
 CREATE INDEX measurements_by_model ON measurements (model, backend, batch);
 )sql",
+    // 1 -> 2: claims, so runners sharing a store measure each configuration once.
+    R"sql(
+CREATE TABLE claims (
+  descriptor TEXT NOT NULL, machine_id TEXT NOT NULL,
+  host TEXT NOT NULL, pid INTEGER NOT NULL,
+  claimed_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+  PRIMARY KEY (descriptor, machine_id));
+)sql",
 };
+
+// A stored value shown in a message: short, printable.
+std::string shown(const std::string& v) {
+  std::string s = v.substr(0, 40);
+  for (char& c : s)
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
+  return s + (v.size() > 40 ? "..." : "");
+}
 
 }  // namespace
 
-Store::Store(const std::string& path, bool create) : db_([&] {
-  if (!create && !std::filesystem::exists(path)) throw UsageError("no such store: " + path);
-  return path;
-}()) {
-  // WAL: readers (a report) never block the sweep writing; each commit is one append.
-  db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
-  migrate();
-}
-
-int Store::schema_version() {
-  auto has_meta = db_.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
-  if (!has_meta.step()) {
-    auto any = db_.prepare("SELECT count(*) FROM sqlite_master");
-    any.step();
-    if (any.integer(0) != 0)
-      throw Error(db_.path() + " is an SQLite file but not a formbench store (it has no meta table)");
-    return 0;
-  }
-  auto q = db_.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
-  if (!q.step()) throw Error(db_.path() + " has no schema_version in its meta table; it is not a formbench store");
-  return std::stoi(q.text(0));
-}
-
-void Store::migrate() {
-  const int have = schema_version();
+int parse_schema_version(const std::string& path, const std::string& text) {
+  unsigned v = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, v);
+  if (ec != std::errc() || ptr != end || text.empty() || v > 1000000)
+    throw UsageError(path + ": meta.schema_version is '" + shown(text) +
+                     "', not a schema version; the file is damaged or was not written by formbench. "
+                     "Use another store, or restore this one from a copy");
   const int newest = static_cast<int>(kMigrations.size());
-  if (have > newest)
-    throw Error(db_.path() + " has schema version " + std::to_string(have) + ", this formbench reads up to " +
-                std::to_string(newest) + "; use a newer formbench");
-  for (int v = have; v < newest; ++v) {
-    Transaction t(db_);
-    if (schema_version() > v) continue;  // another process migrated it meanwhile
-    db_.exec(kMigrations[static_cast<size_t>(v)]);
-    db_.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)")
+  if (static_cast<int>(v) > newest)
+    throw UsageError(path + " has schema version " + std::to_string(v) + ", this formbench reads up to " +
+                     std::to_string(newest) + "; use a newer formbench");
+  if (v == 0)
+    throw UsageError(path + ": meta.schema_version is 0, which no formbench writes; the file is damaged. "
+                            "Use another store, or restore this one from a copy");
+  return static_cast<int>(v);
+}
+
+int Store::schema_version() { return read_schema_version(db_); }
+
+int read_schema_version(Database& db) {
+  try {
+    auto has_meta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
+    if (!has_meta.step())
+      throw UsageError(db.path() + " is an SQLite file but not a formbench store (it has no meta table); "
+                                   "it was left as it was");
+    auto q = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
+    if (!q.step())
+      throw UsageError(db.path() + " has no schema_version in its meta table; it is not a formbench store");
+    return parse_schema_version(db.path(), q.text(0));
+  } catch (const UsageError&) {
+    throw;
+  } catch (const Error& e) {
+    // SQLite's "file is not a database", "malformed", a meta table without a
+    // value column... An I/O error (a full disk) stays a failure, not bad input.
+    const int code = sqlite3_errcode(db.handle()) & 0xff;
+    if (code != SQLITE_NOTADB && code != SQLITE_CORRUPT && code != SQLITE_ERROR) throw;
+    throw UsageError(db.path() + " is not a formbench store (" + e.what() + "); it was left as it was");
+  }
+}
+
+void migrate_store(Database& db, int from) {
+  const int newest = static_cast<int>(kMigrations.size());
+  static_assert(kSchemaVersion >= 1);
+  if (newest != kSchemaVersion) throw Error("internal: kSchemaVersion does not match the migration list");
+  for (int v = from; v < newest; ++v) {
+    Transaction t(db);
+    // Another process may have migrated it meanwhile.
+    if (v > 0 && read_schema_version(db) > v) continue;
+    db.exec(kMigrations[static_cast<size_t>(v)]);
+    db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)")
         .bind(1, std::to_string(v + 1))
         .run();
     t.commit();
   }
-  static_assert(kSchemaVersion >= 1);
-  if (newest != kSchemaVersion) throw Error("internal: kSchemaVersion does not match the migration list");
 }
 
 }  // namespace fb::study

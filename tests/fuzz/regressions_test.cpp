@@ -128,4 +128,17 @@ TEST(FuzzRegression, SpecTableHeaderWithoutANameIsRefused) {
 }
 
 }  // namespace
+// toml++ 3.3 assumes (TOML_ASSERT_ASSUME, undefined behaviour under NDEBUG)
+// that a value never starts with '}' and that '[[[' has a key after it; a
+// typo breaks both. study/toml.h keeps those checks and makes them errors.
+TEST(FuzzRegression, SpecThatBreaksAParserAssumptionIsRefused) {
+  for (const char* name : {"crash-toml-brace-in-array-open", "crash-toml-nested-table-brackets-open"}) {
+    const std::string error = error_of([&] { study::parse_spec(reproducer("spec", name), "s.toml"); });
+    EXPECT_TRUE(error.starts_with("s.toml")) << name << ": " << error;
+    EXPECT_NE(error.find("TOML"), std::string::npos) << name << ": " << error;
+  }
+  EXPECT_NE(error_of([] { study::parse_spec("[[group]]\ndepth = [38, 20,}40]\n", "s.toml"); }).find("s.toml"),
+            std::string::npos);
+}
+
 }  // namespace fb

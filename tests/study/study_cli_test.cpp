@@ -155,8 +155,8 @@ TEST(StudyCli, BadInputIsOneLineAndExitTwo) {
       {"study quick --shard 2/2 --dry-run", "--shard '2/2'"},
       {"study quick --max-time soon --dry-run", "--max-time: 'soon' is not a duration; write e.g. 90s"},
       {"export " + (dir / "missing.sqlite") + " --csv", "no such store"},
-      {"export " + (dir / "new.sqlite") + " --json", "has schema version 9, this formbench reads up to 1; use a newer formbench"},
-      {"merge " + (dir / "new.sqlite") + " -o " + (dir / "new.sqlite"), "is also an input"},
+      {"export " + (dir / "new.sqlite") + " --json", "has schema version 9, this formbench reads up to 2; use a newer formbench"},
+      {"merge " + (dir / "new.sqlite") + " -o " + (dir / "new.sqlite"), "is the input"},
   };
   for (const auto& [args, expected] : cases) {
     Result r = run(args);

@@ -1,5 +1,8 @@
 #include "backends/backend.h"
 
+#include <fmt/core.h>
+
+#include "common/checked.h"
 #include "common/error.h"
 
 namespace fb {
@@ -14,6 +17,36 @@ void require_no_options(const std::string& backend, const BackendOptions& o) {
   if (!o.isa.empty())
     throw UsageError("backend '" + backend + "' cannot cap its instruction set (got isa=" + o.isa +
                      "); only onednn takes isa=");
+}
+
+namespace {
+
+std::string gib(int64_t bytes) { return fmt::format("{:.2f} GiB", static_cast<double>(bytes) / 1073741824.0); }
+
+}  // namespace
+
+MemoryEstimate sum_memory(const std::vector<std::tuple<std::string, int64_t, int64_t>>& terms) {
+  MemoryEstimate e;
+  for (const auto& [name, bytes, factor] : terms) {
+    const int64_t b = checked_mul(bytes, factor, "the memory estimate's " + name);
+    e.bytes = checked_add(e.bytes, b, "the memory estimate");
+    e.how += (e.how.empty() ? "" : " + ") + name + (factor == 1 ? "" : " x" + std::to_string(factor)) + " " + gib(b);
+  }
+  return e;
+}
+
+MemoryEstimate estimate_memory(const BackendChoice& choice, const GraphCost& cost, bool cache_sim) {
+  MemoryEstimate e = choice.backend->estimate_memory(cost, choice.options);
+  if (cache_sim) {
+    e.bytes = checked_mul(e.bytes, 2, "the memory estimate under valgrind");
+    e.how = "(" + e.how + ") x2 under valgrind";
+  }
+  return e;
+}
+
+void require_memory(const BackendChoice& choice, const GraphCost& cost, bool cache_sim) {
+  const std::string why = memory_refusal(estimate_memory(choice, cost, cache_sim), mem_available_bytes());
+  if (!why.empty()) throw UsageError(choice.str() + ": " + why);
 }
 
 Tensor run_once(const BackendChoice& choice, const Graph& g, const Weights& w, const Tensor& input) {

@@ -5,14 +5,21 @@
 // nothing of studies, stores or measurement policy.
 #include <memory>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
+#include "common/meminfo.h"
+#include "graph/cost.h"
 #include "graph/ir.h"
 #include "graph/tensor.h"
 #include "graph/weights.h"
 
 namespace fb {
+
+// The most threads a configuration may ask for: beyond any machine formbench
+// runs on, so a typo (threads=1000000) is refused rather than spawned.
+inline constexpr int kMaxThreads = 4096;
 
 struct BackendOptions {
   int threads = 1;
@@ -36,6 +43,9 @@ class Executable {
 
 using Facts = std::vector<std::pair<std::string, std::string>>;
 
+// Adds terms (name, bytes, factor) with checked arithmetic; UsageError on overflow.
+MemoryEstimate sum_memory(const std::vector<std::tuple<std::string, int64_t, int64_t>>& terms);
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -45,6 +55,11 @@ class Backend {
                                               const BackendOptions& opts) const = 0;
   // Facts the measurement layer records (library versions, BLAS, threads...).
   virtual Facts environment(const BackendOptions&) const { return {}; }
+  // UsageError for options this backend cannot take (a variant, an isa=),
+  // without compiling anything: a spec is checked with it when it is loaded.
+  virtual void check_options(const BackendOptions& o) const = 0;
+  // Memory for `cost` (a graph at its batch) under these options.
+  virtual MemoryEstimate estimate_memory(const GraphCost& cost, const BackendOptions& o) const = 0;
 };
 
 // All backends built into this binary, in registry order (reference first).
@@ -62,6 +77,12 @@ BackendChoice choose_backend(const std::string& spec, int threads);
 // For backends that take neither a variant nor an ISA cap: rejects both, so
 // that a configuration never claims a setting that was silently ignored.
 void require_no_options(const std::string& backend, const BackendOptions& o);
+
+// The pre-flight of one configuration in this process (run, bench, measure):
+// UsageError with memory_refusal's reason against MemAvailable. Under the
+// cache simulator (valgrind) the estimate doubles.
+void require_memory(const BackendChoice& choice, const GraphCost& cost, bool cache_sim = false);
+MemoryEstimate estimate_memory(const BackendChoice& choice, const GraphCost& cost, bool cache_sim = false);
 
 // Compiles and runs once: the convenience path for checks and tests.
 Tensor run_once(const BackendChoice& choice, const Graph& g, const Weights& w, const Tensor& input);

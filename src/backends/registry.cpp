@@ -29,7 +29,8 @@ const std::vector<std::unique_ptr<Backend>>& backend_registry() {
 }
 
 BackendChoice choose_backend(const std::string& spec, int threads) {
-  if (threads < 1) throw UsageError("threads must be at least 1, got " + std::to_string(threads));
+  if (threads < 1 || threads > kMaxThreads)
+    throw UsageError("threads: " + std::to_string(threads) + " is out of range (1.." + std::to_string(kMaxThreads) + ")");
   auto colon = spec.find(':');
   std::string name = spec.substr(0, colon);
   BackendChoice c;

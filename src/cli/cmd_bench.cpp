@@ -2,6 +2,7 @@
 
 #include "cli/commands.h"
 #include "cli/model_args.h"
+#include "cli/number_options.h"
 #include "cli/policy_args.h"
 #include "backends/backend.h"
 #include "common/error.h"
@@ -9,6 +10,7 @@
 #include "common/loader_env.h"
 #include "measure/child_process.h"
 #include "measure/config.h"
+#include "cli/preflight.h"
 
 namespace fb::cli {
 namespace {
@@ -45,8 +47,8 @@ std::vector<MeasureConfig> configs(const BenchArgs& a) {
           c.env.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
         }
         check_measurement_env(c.env, a.allow_loader_env, "--env");
-        choose_backend(be, t);                         // unknown backends fail here, not in every child
         out.push_back(MeasureConfig::parse(c.str()));  // checks the descriptor before any child runs
+        check_fits(out.back());                        // unknown backends, options, memory: here, not in every child
       }
   return out;
 }
@@ -91,15 +93,14 @@ void add_bench_command(CLI::App& app) {
   a->model.add_to(*cmd);
   cmd->add_option("--backend", a->backends, "backends to compare, first is the baseline")
       ->delimiter(',')->capture_default_str();
-  cmd->add_option("--batch", a->batches, "batch sizes")->delimiter(',')->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--threads", a->threads, "thread counts")->delimiter(',')->check(CLI::PositiveNumber)
-      ->capture_default_str();
+  add_int_list_option(*cmd, "--batch", a->batches, 1, kMaxBatch, "batch sizes");
+  add_int_list_option(*cmd, "--threads", a->threads, 1, kMaxThreads, "thread counts");
   cmd->add_option("--isa", a->isa, "highest ISA the backends may use (avx2, avx512_core, ...)");
   cmd->add_option("--cache-sim", a->cache_sim, "also simulate caches: host, i5-7600k or SIZE,ASSOC,LINE");
   cmd->add_option("--env", a->env, "NAME=value set in every measuring process (repeatable)");
   cmd->add_flag("--allow-loader-env", a->allow_loader_env,
                 "let --env set LD_PRELOAD, LD_LIBRARY_PATH, PATH and the like (docs/measurement.md)");
-  cmd->add_option("--timeout", a->timeout_s, "seconds before a measuring process is killed")->capture_default_str();
+  add_duration_option(*cmd, "--timeout", a->timeout_s, 1, 7 * 86400, "time before a measuring process is killed");
   cmd->add_flag("--json", a->json, "print the records as a JSON array");
   a->policy.add_to(*cmd);
   cmd->callback([a] {

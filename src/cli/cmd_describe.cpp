@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/model_args.h"
+#include "cli/number_options.h"
 #include "common/error.h"
 #include "graph/cost.h"
 
@@ -40,7 +41,7 @@ void add_describe_command(CLI::App& app) {
   auto batch = std::make_shared<int64_t>(1);
   auto json = std::make_shared<bool>(false);
   args->add_to(*cmd);
-  cmd->add_option("--batch", *batch, "batch size")->check(CLI::PositiveNumber);
+  add_int_option(*cmd, "--batch", *batch, 1, kMaxBatch, "batch size");
   cmd->add_flag("--json", *json, "machine-readable output");
   cmd->callback([args, batch, json] {
     ModelSpec spec = args->model();

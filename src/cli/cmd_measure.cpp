@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "common/json_dump.h"
 #include "measure/measure.h"
+#include "cli/preflight.h"
 
 namespace fb::cli {
 
@@ -23,6 +24,7 @@ void add_measure_command(CLI::App& app) {
     std::string text;
     for (const auto& t : *tokens) text += t + " ";
     MeasureConfig c = MeasureConfig::parse(text);  // bad descriptor: UsageError, exit 2
+    if (!*sim_child) check_fits(c);                // options and memory, before anything is allocated
     if (*sim_child) {
       cache_sim_child(c, args->policy());
       return;

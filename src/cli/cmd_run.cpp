@@ -5,10 +5,12 @@
 
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 #include "backends/backend.h"
 #include "cli/commands.h"
 #include "cli/model_args.h"
+#include "cli/number_options.h"
 #include "common/error.h"
 #include "graph/cost.h"
 #include "graph/weights.h"
@@ -60,14 +62,17 @@ void add_run_command(CLI::App& app) {
   auto o = std::make_shared<Options>();
   args->add_to(*cmd);
   cmd->add_option("--backend", o->backend, "backend, see `formbench list`")->capture_default_str();
-  cmd->add_option("--batch", o->batch, "batch size")->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--threads", o->threads, "threads the backend may use")->capture_default_str();
+  add_int_option(*cmd, "--batch", o->batch, 1, kMaxBatch, "batch size");
+  add_int_option(*cmd, "--threads", o->threads, 1, kMaxThreads, "threads the backend may use");
   cmd->add_flag("--check", o->check, "also run the reference backend and compare the outputs");
-  cmd->add_option("--seed", o->seed, "seed of weights and input")->capture_default_str();
+  add_int_option(*cmd, "--seed", o->seed, 0, std::numeric_limits<int64_t>::max(), "seed of weights and input");
   cmd->callback([args, o] {
     ModelSpec spec = args->model();
     BackendChoice choice = choose_backend(o->backend, o->threads);
+    choice.backend->check_options(choice.options);
     Graph g = spec.build(o->batch);
+    const GraphCost cost = cost_of(g);
+    require_memory(choice, cost);  // before weights, input or a compile allocate anything
     Weights w = make_weights(g, o->seed);
     Tensor input = make_input(g.input_shape(), o->seed);
     auto t0 = std::chrono::steady_clock::now();
@@ -91,13 +96,15 @@ void add_run_command(CLI::App& app) {
     fmt::print("output:    {}  checksum sum={:.9g} abs_sum={:.9g}\n", out.shape.str(), sum, abs_sum);
 
     if (!o->check) return;
-    const double macs = static_cast<double>(cost_of(g).total.macs);
+    const double macs = static_cast<double>(cost.total.macs);
     if (macs > kReferenceMacLimit) {
       fmt::print("check:     reference skipped: {:.1f} GMACs is too slow for the plain-loop reference "
                  "(limit {:.0f}); use a smaller res/depth/width/batch\n", macs / 1e9, kReferenceMacLimit / 1e9);
       return;
     }
-    print_check(out, run_once(choose_backend("reference", 1), g, w, input));
+    const BackendChoice reference = choose_backend("reference", 1);
+    require_memory(reference, cost);
+    print_check(out, run_once(reference, g, w, input));
   });
 }
 

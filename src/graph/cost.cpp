@@ -1,16 +1,17 @@
 #include "graph/cost.h"
 
+#include "common/checked.h"
 #include "graph/weights.h"
 
 namespace fb {
 
 NodeCost& NodeCost::operator+=(const NodeCost& o) {
-  macs += o.macs;
-  params += o.params;
-  learnable_params += o.learnable_params;
-  weight_bytes += o.weight_bytes;
-  activation_bytes += o.activation_bytes;
-  min_bytes += o.min_bytes;
+  macs = checked_add(macs, o.macs, "the total MACs");
+  params = checked_add(params, o.params, "the total parameters");
+  learnable_params = checked_add(learnable_params, o.learnable_params, "the total parameters");
+  weight_bytes = checked_add(weight_bytes, o.weight_bytes, "the total weight bytes");
+  activation_bytes = checked_add(activation_bytes, o.activation_bytes, "the total activation bytes");
+  min_bytes = checked_add(min_bytes, o.min_bytes, "the total traffic bytes");
   return *this;
 }
 
@@ -25,10 +26,11 @@ int64_t macs_of(const Graph& g, const Node& n) {
     case OpKind::Conv: {
       const auto& a = n.as<ConvAttrs>();
       int64_t in_c = g.node(n.inputs[0]).shape.c();
-      return n.shape.numel() * (in_c / a.groups) * a.kernel_h * a.kernel_w;
+      const std::string what = "the MACs of " + n.name;
+      return checked_mul(checked_mul(n.shape.numel(), in_c / a.groups, what), int64_t{a.kernel_h} * a.kernel_w, what);
     }
     case OpKind::Linear:
-      return n.shape.numel() * g.node(n.inputs[0]).shape[1];
+      return checked_mul(n.shape.numel(), g.node(n.inputs[0]).shape[1], "the MACs of " + n.name);
     default:
       return 0;
   }
@@ -44,16 +46,20 @@ GraphCost cost_of(const Graph& g) {
     const Node& n = g.nodes[i];
     NodeCost& nc = c.nodes[i];
     nc.macs = macs_of(g, n);
-    for (const auto& p : param_specs(g, static_cast<ValueId>(i))) nc.params += p.shape.numel();
+    checked_mul(nc.macs, 2, "the FLOPs of " + n.name);  // so that flops() never wraps
+    for (const auto& p : param_specs(g, static_cast<ValueId>(i))) nc.params = checked_add(nc.params, p.shape.numel(), "the parameters of " + n.name);
     // BN's running mean and variance are half of its stored parameters.
     nc.learnable_params = n.op == OpKind::BatchNorm ? nc.params / 2 : nc.params;
-    nc.weight_bytes = nc.params * kFloat;
-    nc.activation_bytes = n.shape.numel() * kFloat;
+    nc.weight_bytes = checked_mul(nc.params, kFloat, "the weight bytes of " + n.name);
+    nc.activation_bytes = checked_mul(n.shape.numel(), kFloat, "the output bytes of " + n.name);
     if (n.op != OpKind::Input) {
-      nc.min_bytes = nc.weight_bytes + nc.activation_bytes;
-      for (ValueId in : n.inputs) nc.min_bytes += g.node(in).shape.numel() * kFloat;
+      const std::string what = "the traffic bytes of " + n.name;
+      nc.min_bytes = checked_add(nc.weight_bytes, nc.activation_bytes, what);
+      for (ValueId in : n.inputs)
+        nc.min_bytes = checked_add(nc.min_bytes, checked_mul(g.node(in).shape.numel(), kFloat, what), what);
     }
     c.total += nc;
+    checked_mul(c.total.macs, 2, "the total FLOPs");
   }
 
   // Liveness: a value is live from its definition to its last use.
@@ -67,7 +73,7 @@ GraphCost cost_of(const Graph& g) {
   std::vector<std::vector<size_t>> dies_at(g.nodes.size() + 1);
   for (size_t i = 0; i < g.nodes.size(); ++i) dies_at[last_use[i]].push_back(i);
   for (size_t i = 0; i < g.nodes.size(); ++i) {
-    live += c.nodes[i].activation_bytes;
+    live = checked_add(live, c.nodes[i].activation_bytes, "the peak live activation bytes");
     if (live > c.peak_activation_bytes) c.peak_activation_bytes = live;
     for (size_t d : dies_at[i]) live -= c.nodes[d].activation_bytes;
   }

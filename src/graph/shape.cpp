@@ -1,10 +1,14 @@
 #include "graph/shape.h"
 
+#include "common/error.h"
+
 namespace fb {
 
 int64_t Shape::numel() const {
   int64_t n = 1;
-  for (int64_t d : dims) n *= d;
+  for (int64_t d : dims)
+    if (__builtin_mul_overflow(n, d, &n))
+      throw UsageError("a " + str() + " tensor has more elements than fit in 64 bits; lower batch, res or width");
   return n;
 }
 

@@ -15,7 +15,7 @@ struct Shape {
 
   int rank() const { return static_cast<int>(dims.size()); }
   int64_t operator[](int i) const { return dims.at(static_cast<size_t>(i)); }
-  int64_t numel() const;
+  int64_t numel() const;  // UsageError if the count overflows int64
   // Feature-map accessors; valid only for rank 4.
   int64_t n() const { return dims.at(0); }
   int64_t c() const { return dims.at(1); }

@@ -1,5 +1,6 @@
 #include "graph/shape_inference.h"
 
+#include "common/checked.h"
 #include "common/error.h"
 
 namespace fb {
@@ -33,7 +34,20 @@ Shape window_shape(const Node& n, const Shape& in, int64_t out_c, int kh, int kw
   return Shape{in.n(), out_c, oh, ow};
 }
 
+// Every shape's bytes (fp32) must fit in int64, so that sizes, costs and
+// allocations downstream never wrap.
+Shape checked(const Node& n, Shape s) {
+  int64_t count = 1;
+  for (int64_t d : s.dims) count = checked_mul(count, d, n.name + ": the " + s.str() + " output");
+  checked_mul(count, 4, n.name + ": the bytes of the " + s.str() + " output");
+  return s;
+}
+
+Shape infer(const Node& n, const std::vector<Shape>& in);
+
 }  // namespace
+
+Shape infer_shape(const Node& n, const std::vector<Shape>& in) { return checked(n, infer(n, in)); }
 
 int64_t window_out(int64_t in, int kernel, int stride, int pad_before, int pad_after, int dilation) {
   int64_t span = static_cast<int64_t>(dilation) * (kernel - 1) + 1;
@@ -42,7 +56,9 @@ int64_t window_out(int64_t in, int kernel, int stride, int pad_before, int pad_a
   return room / stride + 1;
 }
 
-Shape infer_shape(const Node& n, const std::vector<Shape>& in) {
+namespace {
+
+Shape infer(const Node& n, const std::vector<Shape>& in) {
   switch (n.op) {
     case OpKind::Input:
       return n.shape;
@@ -83,7 +99,7 @@ Shape infer_shape(const Node& n, const std::vector<Shape>& in) {
         if (in[i].n() != out.n() || in[i].h() != out.h() || in[i].w() != out.w())
           fail(n, "cannot concatenate " + in[i].str() + " onto " + out.str() +
                       " (batch and spatial sizes must match)");
-        out.dims[1] += in[i].c();
+        out.dims[1] = checked_add(out.dims[1], in[i].c(), n.name + ": concatenated channels");
       }
       return out;
     }
@@ -139,4 +155,5 @@ Shape infer_shape(const Node& n, const std::vector<Shape>& in) {
   fail(n, "unknown op");
 }
 
+}  // namespace
 }  // namespace fb

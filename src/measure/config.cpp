@@ -1,6 +1,8 @@
 #include "measure/config.h"
 
+#include "backends/backend.h"
 #include "common/error.h"
+#include "common/parse_number.h"
 
 namespace fb {
 namespace {
@@ -9,12 +11,10 @@ const std::vector<std::string> kRunKeys = {"backend", "batch", "threads", "isa",
 
 bool is_env_key(const std::string& key) { return key.rfind("env.", 0) == 0; }
 
-int positive(const Descriptor& d, const std::string& key, const std::string& text) {
+int positive(const Descriptor& d, const std::string& key, const std::string& text, int64_t max) {
   auto v = d.get(key);
   if (!v) throw UsageError("'" + text + "': missing " + key + "=<n> (a measurement needs backend, batch and threads)");
-  long long n = parse_integer(*v, key);
-  if (n < 1 || n > 1'000'000) throw UsageError(key + " must be between 1 and 1000000, got " + *v);
-  return static_cast<int>(n);
+  return static_cast<int>(parse_int(*v, key, 1, max));
 }
 
 }  // namespace
@@ -44,8 +44,8 @@ MeasureConfig MeasureConfig::parse(const std::string& text) {
   auto backend = d.get("backend");
   if (!backend) throw UsageError("'" + text + "': missing backend=<name> (see `formbench list`)");
   c.backend = *backend;
-  c.batch = positive(d, "batch", text);
-  c.threads = positive(d, "threads", text);
+  c.batch = positive(d, "batch", text, kMaxBatch);
+  c.threads = positive(d, "threads", text, kMaxThreads);
   c.isa = d.get("isa").value_or("");
   c.cache_sim = d.get("cache_sim").value_or("");
   return c;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/error.h"
+#include "common/parse_number.h"
 #include "models/patterns.h"
 #include "models/zoo.h"
 
@@ -28,6 +29,14 @@ std::string ModelSpec::str() const {
   for (const auto& [k, v] : knobs) d.fields.emplace_back(k, std::to_string(v));
   return d.str();
 }
+
+int64_t check_batch(int64_t batch, const std::string& what) {
+  if (batch < 1 || batch > kMaxBatch)
+    throw UsageError(what + ": " + std::to_string(batch) + " is out of range (1.." + std::to_string(kMaxBatch) + ")");
+  return batch;
+}
+
+Graph ModelSpec::build(int64_t batch) const { return def->build(*this, check_batch(batch, "batch")); }
 
 const std::vector<ModelDef>& model_catalog() {
   static const std::vector<ModelDef> catalog = [] {
@@ -62,10 +71,7 @@ ModelSpec resolve_model(const Descriptor& d, const std::vector<std::string>& ign
       throw UsageError(spec.def->name + " has no knob '" + key + "'" +
                        (known.empty() ? "" : "; its knobs are: " + known));
     }
-    long long v = parse_integer(value, spec.def->name + " " + key);
-    if (v < def->min_value || v > def->max_value)
-      throw UsageError(spec.def->name + " " + key + "=" + value + " is out of range [" +
-                       std::to_string(def->min_value) + ", " + std::to_string(def->max_value) + "]");
+    const int64_t v = parse_int(value, spec.def->name + " " + key, def->min_value, def->max_value);
     spec.set_knob(key, v);
   }
   if (spec.def->defaults_given) spec.def->defaults_given(spec, given);

@@ -41,8 +41,14 @@ struct ModelSpec {
   int64_t knob(const std::string& name) const;
   void set_knob(const std::string& name, int64_t value);
   std::string str() const;  // canonical descriptor
-  Graph build(int64_t batch) const { return def->build(*this, batch); }
+  Graph build(int64_t batch) const;  // UsageError for a batch outside 1..kMaxBatch
 };
+
+// The largest batch formbench builds: far beyond any inference batch, and
+// small enough that shapes of bounded knobs stay far from int64 overflow.
+inline constexpr int64_t kMaxBatch = 65536;
+// UsageError "WHAT: N is out of range (1..65536)" unless 1 <= batch <= kMaxBatch.
+int64_t check_batch(int64_t batch, const std::string& what);
 
 const std::vector<ModelDef>& model_catalog();
 const ModelDef& find_model(const std::string& name);

@@ -1,9 +1,9 @@
 #include "models/descriptor.h"
 
-#include <charconv>
 #include <sstream>
 
 #include "common/error.h"
+#include "common/parse_number.h"
 
 namespace fb {
 
@@ -62,12 +62,6 @@ bool Descriptor::erase(const std::string& key) {
   return false;
 }
 
-long long parse_integer(const std::string& text, const std::string& what) {
-  long long v = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || ptr != text.data() + text.size())
-    throw UsageError(what + " must be a whole number, got '" + text + "'");
-  return v;
-}
+long long parse_integer(const std::string& text, const std::string& what) { return parse_int(text, what); }
 
 }  // namespace fb

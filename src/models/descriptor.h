@@ -24,7 +24,8 @@ struct Descriptor {
   bool erase(const std::string& key);
 };
 
-// Parses a whole decimal integer, or throws UsageError naming `what`.
+// A whole decimal integer that fits in 64 bits, or a UsageError naming `what`
+// (the shared strict parser, common/parse_number.h, without a range).
 long long parse_integer(const std::string& text, const std::string& what);
 
 }  // namespace fb

@@ -1,9 +1,8 @@
 #include "study/estimate.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
+#include "common/checked.h"
 #include "graph/cost.h"
 
 namespace fb::study {
@@ -23,11 +22,18 @@ ConfigCost CostCache::of(const Config& c) {
   auto it = per_model_.find(key);
   if (it == per_model_.end()) {
     GraphCost g = cost_of(c.model.build(1));
-    it = per_model_.emplace(key, ConfigCost{g.total.macs, g.total.weight_bytes, g.peak_activation_bytes}).first;
+    it = per_model_
+             .emplace(key, ConfigCost{g.total.macs, g.total.weight_bytes, g.peak_activation_bytes,
+                                      g.total.activation_bytes})
+             .first;
   }
+  check_batch(c.batch, c.descriptor + ": batch");
+  // Every figure but the weights scales with the batch.
   ConfigCost out = it->second;
-  out.macs *= c.batch;
-  out.peak_activation_bytes *= c.batch;
+  out.macs = checked_mul(out.macs, c.batch, c.descriptor + ": the MACs");
+  checked_mul(out.macs, 2, c.descriptor + ": the FLOPs");
+  out.peak_activation_bytes = checked_mul(out.peak_activation_bytes, c.batch, c.descriptor + ": the activation bytes");
+  out.all_activation_bytes = checked_mul(out.all_activation_bytes, c.batch, c.descriptor + ": the activation bytes");
   return out;
 }
 
@@ -50,24 +56,18 @@ double estimate_seconds(const Config& c, const ConfigCost& cost, const MeasurePo
   return s;
 }
 
-int64_t estimate_peak_bytes(const Config& c, const ConfigCost& cost) {
-  const std::string b = base_name(c.backend);
-  const int64_t weight_factor = b == "onednn" ? 3 : b == "reference" ? 1 : 2;
-  int64_t bytes = kRuntimeBaseBytes + cost.peak_activation_bytes + weight_factor * cost.weight_bytes;
-  if (!c.cache_sim.empty()) bytes *= 2;
-  return bytes;
-}
-
-int64_t mem_available_bytes() {
-  std::ifstream in("/proc/meminfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream f(line);
-    std::string key;
-    int64_t kb = 0;
-    if (f >> key >> kb && key == "MemAvailable:") return kb * 1024;
+MemoryEstimate conservative_memory(const Config& c, const ConfigCost& cost) {
+  auto mib = [](int64_t b) { return std::to_string(b / 1048576) + " MiB"; };
+  const std::string what = c.descriptor + ": the memory estimate";
+  int64_t bytes = checked_add(cost.all_activation_bytes, checked_mul(cost.weight_bytes, 3, what), what);
+  bytes = checked_add(bytes, kRuntimeBaseBytes, what);
+  std::string how = "all activations " + mib(cost.all_activation_bytes) + " + weights x3 " +
+                    mib(3 * cost.weight_bytes) + " + runtime " + mib(kRuntimeBaseBytes);
+  if (!c.cache_sim.empty()) {
+    bytes = checked_mul(bytes, 2, what);
+    how = "(" + how + ") x2 under valgrind";
   }
-  return 0;
+  return {bytes, how};
 }
 
 }  // namespace fb::study

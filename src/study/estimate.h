@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 
+#include "common/meminfo.h"
 #include "study/grid.h"
 #include "study/spec.h"
 
@@ -16,6 +17,7 @@ struct ConfigCost {
   int64_t macs = 0;                   // at the configuration's batch
   int64_t weight_bytes = 0;
   int64_t peak_activation_bytes = 0;  // at the configuration's batch
+  int64_t all_activation_bytes = 0;   // every value's output, at the configuration's batch
 };
 
 // Cost figures scale linearly with batch, so each model is built once (batch 1).
@@ -40,11 +42,9 @@ BackendAssumption assumption_for(const std::string& backend);
 // (assumed 60x slower) and its start-up.
 double estimate_seconds(const Config& c, const ConfigCost& cost, const MeasurePolicy& policy);
 
-// Peak resident bytes: activations + weights x backend factor (copies in
-// blocked layouts, folded BN) + a fixed runtime base; doubled under valgrind.
-int64_t estimate_peak_bytes(const Config& c, const ConfigCost& cost);
-
-// MemAvailable from /proc/meminfo, in bytes (0 if unreadable).
-int64_t mem_available_bytes();
+// The pre-flight's estimate when no backend policy is given (RunOptions::
+// estimate_memory unset, as in tests without backends): the most any backend
+// keeps, every activation + weights x3 + a runtime base; doubled under valgrind.
+MemoryEstimate conservative_memory(const Config& c, const ConfigCost& cost);
 
 }  // namespace fb::study

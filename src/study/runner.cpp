@@ -85,6 +85,19 @@ Measurement failed(const Config& c, const std::string& status, const std::string
   return m;
 }
 
+// Every configuration through the backends' own checks, so a spec that asks
+// for something a backend cannot do is refused before the first measurement.
+void check_grid(const SweepSpec& spec, const std::vector<Config>& grid, const RunOptions& o) {
+  if (!o.check_config) return;
+  for (const auto& c : grid) {
+    try {
+      o.check_config(c);
+    } catch (const UsageError& e) {
+      throw UsageError(spec.source + ": group '" + c.group + "': " + c.descriptor + ": " + e.what());
+    }
+  }
+}
+
 struct Planned {
   std::vector<Config> grid, shard, todo;
   int64_t already = 0;
@@ -154,6 +167,7 @@ RunSummary run_sweep(const SweepSpec& spec, const RunOptions& o) {
   store.add_machine(machine);
   Planned p = plan(spec, o, store.statuses(machine.id));
   if (std::string why = missing_backends(p.grid, o); !why.empty()) throw UsageError(why);
+  check_grid(spec, p.grid, o);
 
   RunSummary sum;
   sum.grid = static_cast<int64_t>(p.grid.size());
@@ -194,17 +208,12 @@ RunSummary run_sweep(const SweepSpec& spec, const RunOptions& o) {
     }
     progress.starting(c.descriptor);
     const ConfigCost cost = costs.of(c);
-    const int64_t need = estimate_peak_bytes(c, cost);
+    const MemoryEstimate need = o.estimate_memory ? o.estimate_memory(c, cost) : conservative_memory(c, cost);
     const int64_t avail = o.mem_available.value_or(mem_available_bytes());
     Measurement m;
     std::string detail;
-    if (avail > 0 && need > avail * 9 / 10) {
-      m = failed(c, "skipped",
-                 fmt::format("memory pre-flight: needs about {:.2f} GiB by the cost model (peak activations {:.2f} GiB "
-                             "+ weights {:.2f} GiB x backend factor + runtime), MemAvailable is {:.2f} GiB",
-                             need / 1073741824.0, cost.peak_activation_bytes / 1073741824.0,
-                             cost.weight_bytes / 1073741824.0, avail / 1073741824.0),
-                 {{"estimated_peak_bytes", need}, {"mem_available_bytes", avail}});
+    if (std::string why = memory_refusal(need, avail); !why.empty()) {
+      m = failed(c, "skipped", why, {{"estimated_peak_bytes", need.bytes}, {"mem_available_bytes", avail}});
       m.started_at = m.finished_at = utc_now();
       detail = m.error;
     } else {
@@ -250,6 +259,7 @@ std::string dry_run(const SweepSpec& spec, const RunOptions& o) {
   CostCache costs;
   std::string out;
   if (std::string why = missing_backends(p.grid, o); !why.empty()) out += "note: a real run would stop here: " + why + "\n";
+  else check_grid(spec, p.grid, o);
   double total = 0;
   std::map<std::string, std::pair<int64_t, double>> per_group;
   std::set<std::string> todo;

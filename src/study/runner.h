@@ -3,11 +3,13 @@
 // store already holds for this machine, and measures the rest one child
 // process at a time, storing each record as soon as it arrives.
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "study/estimate.h"
 #include "study/grid.h"
 #include "study/machine.h"
 #include "study/spec.h"
@@ -28,6 +30,13 @@ struct RunOptions {
   // unknown backend in the spec is a UsageError before anything runs.
   std::vector<std::string> known_backends;
   std::optional<int64_t> mem_available;  // bytes; default MemAvailable from /proc/meminfo
+  // The backend layer's own checks, given by the CLI (this layer links no
+  // backend). check_config: UsageError for options a backend cannot take
+  // (a variant, an isa=); every configuration of the grid passes it before
+  // anything is measured, and in --dry-run. estimate_memory: the backend's
+  // memory policy for the pre-flight; unset, conservative_memory().
+  std::function<void(const Config&)> check_config;
+  std::function<MemoryEstimate(const Config&, const ConfigCost&)> estimate_memory;
   std::string command_line;              // recorded with the sweep
   std::ostream* log = nullptr;           // default std::cerr
   std::optional<bool> tty;               // default: whether the log is a terminal

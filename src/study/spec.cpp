@@ -12,7 +12,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "backends/backend.h"  // kMaxThreads only: the study layer links no backend
 #include "common/error.h"
+#include "common/parse_number.h"
 #include "models/catalog.h"
 #include "study/presets.h"
 #include "study/toml.h"
@@ -71,11 +73,20 @@ class Parser {
     return out;
   }
 
-  std::vector<int64_t> ints(const toml::node& n, const std::string& key, int64_t min) const {
+  std::vector<int64_t> ints(const toml::node& n, const std::string& key, int64_t min, int64_t max) const {
     auto v = list<int64_t>(n, key, "an integer");
     for (int64_t x : v)
-      if (x < min) fail(n, "'" + key + "' values must be at least " + std::to_string(min) + ", got " + std::to_string(x));
+      if (x < min || x > max)
+        fail(n, "'" + key + "' = " + std::to_string(x) + " is out of range (" + std::to_string(min) + ".." +
+                    std::to_string(max) + ")");
     return v;
+  }
+
+  // A pattern knob's values, in the range the pattern models accept.
+  std::vector<int64_t> knob_values(const toml::node& n, const std::string& key) const {
+    for (const auto& k : find_model("pattern:standard").knobs)
+      if (k.name == key) return ints(n, key, k.min_value, k.max_value);
+    fail(n, "'" + key + "' is not a pattern knob");
   }
 
   std::vector<std::string> tokens(const toml::node& n, const std::string& key, const std::string& extra,
@@ -86,14 +97,12 @@ class Parser {
     return v;
   }
 
-  double duration(const toml::node& n, const std::string& key) const {
-    if (auto v = n.value<double>()) return *v;
-    if (auto s = n.value_exact<std::string>()) {
-      try {
-        return parse_duration(*s, key);
-      } catch (const UsageError& e) {
-        fail(n, e.what());
-      }
+  double duration(const toml::node& n, const std::string& key, double min_s, double max_s) const {
+    try {
+      if (auto v = n.value<double>()) return check_duration(*v, key, min_s, max_s);
+      if (auto s = n.value_exact<std::string>()) return fb::parse_duration(*s, key, min_s, max_s);
+    } catch (const UsageError& e) {
+      fail(n, e.what());
     }
     fail(n, "'" + key + "' must be seconds or a duration string such as \"90s\" or \"30m\"");
   }
@@ -116,15 +125,15 @@ class Parser {
             fail(node, "unknown pattern '" + p + "'; expected one of: " + join(study_patterns()));
         }
       } else if (key == "depth") {
-        g.depths = ints(node, key, 1);
+        g.depths = knob_values(node, key);
       } else if (key == "width") {
-        g.widths = ints(node, key, 1);
+        g.widths = knob_values(node, key);
       } else if (key == "res") {
-        g.resolutions = ints(node, key, 4);
+        g.resolutions = knob_values(node, key);
       } else if (key == "batch") {
-        g.batches = ints(node, key, 1);
+        g.batches = ints(node, key, 1, kMaxBatch);
       } else if (key == "threads") {
-        g.threads = ints(node, key, 0);
+        g.threads = ints(node, key, 0, kMaxThreads);
       } else if (key == "backends") {
         g.backends = tokens(node, key, "_-:", "a backend name such as \"torch\" or \"onednn:nofuse\"");
         for (const auto& b : g.backends)
@@ -222,9 +231,10 @@ class Parser {
       const auto* t = m->as_table();
       if (!t) fail(*m, "'measure' must be a table: [measure]");
       check_keys(*t, kMeasureKeys, "[measure]");
-      if (const auto* n = t->get("timeout")) spec.measure.timeout_s = duration(*n, "timeout");
-      if (const auto* n = t->get("min_time")) spec.measure.min_time_s = duration(*n, "min_time");
-      if (const auto* n = t->get("min_runs")) spec.measure.min_runs = static_cast<int>(ints(*n, "min_runs", 1).at(0));
+      if (const auto* n = t->get("timeout")) spec.measure.timeout_s = duration(*n, "timeout", 1, 7 * 86400);
+      if (const auto* n = t->get("min_time")) spec.measure.min_time_s = duration(*n, "min_time", 0, 86400);
+      if (const auto* n = t->get("min_runs"))
+        spec.measure.min_runs = static_cast<int>(ints(*n, "min_runs", 1, 1'000'000).at(0));
       if (const auto* n = t->get("args")) spec.measure.args = list<std::string>(*n, "args", "a string");
     }
     SweepGroup defaults;
@@ -269,6 +279,9 @@ SweepSpec parse_spec(const std::string& toml_text, const std::string& file_name)
 
 SweepSpec load_spec(const std::string& name) {
   if (is_preset(name)) return preset(name);
+  std::error_code ec;
+  if (std::filesystem::is_directory(name, ec))
+    throw UsageError("spec '" + name + "' is a directory; give a spec file (.toml) or a preset: " + join(preset_names()));
   std::ifstream in(name);
   if (!in) {
     if (name.find('/') == std::string::npos && name.find(".toml") == std::string::npos)
@@ -281,39 +294,6 @@ SweepSpec load_spec(const std::string& name) {
   return parse_spec(text.str(), name);
 }
 
-double parse_duration(const std::string& text, const std::string& what) {
-  auto bad = [&]() -> UsageError {
-    return UsageError(what + " '" + text + "' is not a duration; expected e.g. 90, 90s, 30m, 2h or 1h30m");
-  };
-  if (text.empty()) throw bad();
-  double total = 0;
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t j = i;
-    while (j < text.size() && (std::isdigit(static_cast<unsigned char>(text[j])) || text[j] == '.')) ++j;
-    if (j == i) throw bad();
-    double v = 0;
-    try {
-      v = std::stod(text.substr(i, j - i));
-    } catch (const std::exception&) {
-      throw bad();
-    }
-    double unit = 1;
-    if (j < text.size()) {
-      switch (text[j]) {
-        case 's': unit = 1; break;
-        case 'm': unit = 60; break;
-        case 'h': unit = 3600; break;
-        default: throw bad();
-      }
-      ++j;
-    } else if (i != 0) {
-      throw bad();  // "1h30" is ambiguous
-    }
-    total += v * unit;
-    i = j;
-  }
-  return total;
-}
+double parse_duration(const std::string& text, const std::string& what) { return fb::parse_duration(text, what); }
 
 }  // namespace fb::study

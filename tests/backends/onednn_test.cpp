@@ -200,6 +200,32 @@ TEST(OnednnOptions, UnknownSwitchIsAUsageErrorListingValidOnes) {
   }
 }
 
+TEST(MemoryEstimate, PerBackendPolicyOrdersReferenceAboveNoplanAbovePlanned) {
+  // A deep model: 50 blocks of activations, of which a plan keeps only a few live.
+  const GraphCost cost = cost_of(build_pattern({Pattern::Standard, 50, 32, 64, 10}, 8));
+  auto bytes = [&](const std::string& b) { return estimate_memory(choose_backend(b, 1), cost).bytes; };
+  EXPECT_GT(cost.total.activation_bytes, 10 * cost.peak_activation_bytes);
+  EXPECT_GT(bytes("reference") - (int64_t{64} << 20), bytes("onednn") - (int64_t{256} << 20));
+  EXPECT_GT(bytes("onednn:noplan"), bytes("onednn"));
+  EXPECT_GE(bytes("reference"), cost.total.activation_bytes + cost.total.weight_bytes);
+  EXPECT_NE(estimate_memory(choose_backend("onednn:noplan", 1), cost).how.find("all activations (noplan)"),
+            std::string::npos);
+  EXPECT_EQ(estimate_memory(choose_backend("onednn", 1), cost, true).bytes, 2 * bytes("onednn"));
+}
+
+TEST(CheckOptions, RefusesWithoutCompiling) {
+  BackendChoice c = choose_backend("onednn:nosuch", 1);
+  EXPECT_THROW(c.backend->check_options(c.options), UsageError);
+  c = choose_backend("onednn", 1);
+  c.options.isa = "avx9000";
+  EXPECT_THROW(c.backend->check_options(c.options), UsageError);
+  c.options.isa = "avx2";
+  EXPECT_NO_THROW(c.backend->check_options(c.options));
+  c = choose_backend("reference", 1);
+  c.options.isa = "avx2";
+  EXPECT_THROW(c.backend->check_options(c.options), UsageError);
+}
+
 TEST(OnednnOptions, EnvironmentNamesVersionIsaAndThreads) {
   const auto facts = choose_backend("onednn", 2).backend->environment(choose_backend("onednn", 2).options);
   auto get = [&](const std::string& k) {

@@ -112,4 +112,50 @@ TEST(Cli, HelpOnEveryCommand) {
   }
 }
 
+TEST(Cli, HugeBatchIsOutOfRangeNotACrash) {
+  // run segfaulted; describe printed wrapped MACs.
+  for (const char* cmd : {"run", "describe"}) {
+    Result r = run(std::string(cmd) + " pattern:standard --batch 4611686018427387905");
+    EXPECT_EQ(r.code, 2) << r.out;
+    EXPECT_NE(r.out.find("--batch: '4611686018427387905' is out of range (1..65536)"), std::string::npos) << r.out;
+  }
+  Result d = run("describe 'pattern:standard depth=100000000000000000000'");
+  EXPECT_EQ(d.code, 2) << d.out;
+  EXPECT_NE(d.out.find("depth: '100000000000000000000' is out of range (1..1000)"), std::string::npos) << d.out;
+}
+
+TEST(Cli, ConfigurationThatCannotFitIsRefusedBeforeItAllocates) {
+  const std::string big = "'pattern:standard width=1024 res=1024 backend=reference batch=4096 threads=1'";
+  for (const std::string& cmd : {std::string("run pattern:standard width=1024 res=1024 --batch 4096"),
+                                 std::string("bench pattern:standard width=1024 res=1024 --batch 1,4096"),
+                                 "measure " + big}) {
+    Result r = run(cmd);
+    EXPECT_EQ(r.code, 2) << cmd << "\n" << r.out;
+    EXPECT_NE(r.out.find("memory pre-flight: needs ~"), std::string::npos) << cmd << "\n" << r.out;
+    EXPECT_NE(r.out.find("(all activations "), std::string::npos) << cmd << "\n" << r.out;
+    EXPECT_NE(r.out.find("available (MemAvailable); lower batch, res or width"), std::string::npos) << r.out;
+  }
+}
+
+TEST(Cli, NumbersAreParsedWholeFiniteAndInRange) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"bench pattern:standard --timeout nan", "--timeout: 'nan' is not a duration"},
+      {"bench pattern:standard --timeout -1", "--timeout: '-1' is not a duration"},
+      {"bench pattern:standard --timeout 1.2.3", "--timeout: '1.2.3' is not a duration"},
+      {"bench pattern:standard --threads 0", "--threads: '0' is out of range (1..4096)"},
+      {"measure 'pattern:standard backend=reference batch=1 threads=1' --min-time inf",
+       "--min-time: 'inf' is not a duration"},
+      {"measure 'pattern:standard backend=reference batch=1 threads=1' --target nan", "--target: 'nan' is not a number"},
+      {"run pattern:standard --threads 99999999999", "--threads: '99999999999' is out of range (1..4096)"},
+      {"run pattern:standard --backend torch --threads 1 --seed -1", "--seed: '-1' is out of range"},
+      {"study quick --dry-run --max-time 1.2.3s", "--max-time: '1.2.3s' is not a duration; write e.g. 90s, 15m, 2h"},
+      {"report x.sqlite -o ''", "report -o is an empty path; give a real one"},
+  };
+  for (const auto& [cmd, expected] : cases) {
+    Result r = run(cmd);
+    EXPECT_EQ(r.code, 2) << cmd << "\n" << r.out;
+    EXPECT_NE(r.out.find(expected), std::string::npos) << cmd << "\n" << r.out;
+  }
+}
+
 }  // namespace

@@ -3,8 +3,10 @@
 // stem: ((res - 1) / 2 + 1)^2.
 #include <gtest/gtest.h>
 
+#include "common/error.h"
 #include "graph/builder.h"
 #include "graph/cost.h"
+#include "models/catalog.h"
 #include "models/patterns.h"
 
 namespace fb {
@@ -89,6 +91,24 @@ TEST(Cost, MinBytesAndPeakActivations) {
   // At the add: conv out, relu out and add out are live together (input died at conv).
   EXPECT_EQ(c.peak_activation_bytes, 4 * (48 * 3));
   EXPECT_GT(c.arithmetic_intensity(), 0.0);
+}
+
+TEST(Cost, OverflowIsRefusedNamingTheNodeNotWrapped) {
+  // Knobs and batch in range, but the stem's MACs pass 2^63: they used to
+  // wrap to a small or negative number.
+  Graph g = parse_model("pattern:standard depth=1 width=8192 res=4096").build(65536);
+  try {
+    cost_of(g);
+    FAIL() << "no error";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("MACs of"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("does not fit in 64 bits"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Shape, NumelOverflowIsAUsageError) {
+  EXPECT_EQ((Shape{2, 3, 4, 5}.numel()), 120);
+  EXPECT_THROW((Shape{int64_t{1} << 40, int64_t{1} << 40}.numel()), UsageError);
 }
 
 }  // namespace

@@ -59,6 +59,13 @@ TEST(ShapeInference, ClearErrors) {
   expect_usage_error([] { GraphBuilder("x", Shape{1, 3, 0, 4}); }, "empty dimension");
 }
 
+TEST(ShapeInference, OversizedOutputsAreRefusedNamingTheNode) {
+  // 2^12 x 2^32 pixels fit; 2^20 channels of them (2^64 elements) do not.
+  GraphBuilder b("t", Shape{int64_t{1} << 12, 1, int64_t{1} << 16, int64_t{1} << 16});
+  expect_usage_error([&] { b.conv(b.input(), conv(1 << 20, 1), "wide"); },
+                     "wide: the 4096x1048576x65536x65536 output does not fit in 64 bits");
+}
+
 TEST(ShapeInference, ScopesNameNodes) {
   GraphBuilder b("t", Shape{1, 4, 8, 8});
   ValueId v;

@@ -46,9 +46,22 @@ TEST(ModelSpec, BadInputNamesTheProblem) {
   EXPECT_NE(error_of("pattern:nope").find("unknown model 'pattern:nope'; known models: pattern:standard"),
             std::string::npos);
   EXPECT_NE(error_of("pattern:standard groups=4").find("pattern:standard has no knob 'groups'"), std::string::npos);
-  EXPECT_NE(error_of("pattern:standard depth=ten").find("depth must be a whole number, got 'ten'"),
-            std::string::npos);
-  EXPECT_NE(error_of("pattern:standard depth=0").find("out of range"), std::string::npos);
+  EXPECT_EQ(error_of("pattern:standard depth=ten"), "pattern:standard depth: 'ten' is not a whole number; expected 1..1000");
+  EXPECT_EQ(error_of("pattern:standard depth=0"), "pattern:standard depth: '0' is out of range (1..1000)");
+  // Beyond int64 it is still out of range, not "not a whole number".
+  EXPECT_EQ(error_of("pattern:standard depth=100000000000000000000"),
+            "pattern:standard depth: '100000000000000000000' is out of range (1..1000)");
+}
+
+TEST(ModelSpec, BatchIsBounded) {
+  ModelSpec s = parse_model("pattern:standard depth=1 width=8 res=16");
+  EXPECT_NO_THROW(s.build(kMaxBatch));
+  try {
+    s.build(4611686018427387905);
+    FAIL() << "no error";
+  } catch (const UsageError& e) {
+    EXPECT_STREQ(e.what(), "batch: 4611686018427387905 is out of range (1..65536)");
+  }
 }
 
 TEST(ModelSpec, IgnoredKeysPassThrough) {

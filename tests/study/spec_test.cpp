@@ -83,14 +83,24 @@ TEST(Spec, BadTomlGetsFileLineAndWhatIsWrong) {
       {"[[group]]\nmodels = [\"pattern:standard depth=0\"]\nbackends = [\"torch\"]\n", "out of range"},
       {"[[group]]\npatterns = [\"standard\"]\ndepth = \"ten\"\nbackends = [\"torch\"]\n",
        "bad.toml:3: 'depth' must be an integer or a list of them"},
-      {"[[group]]\npatterns = [\"standard\"]\nbatch = [0]\nbackends = [\"torch\"]\n", "'batch' values must be at least 1"},
+      {"[[group]]\npatterns = [\"standard\"]\nbatch = [0]\nbackends = [\"torch\"]\n", "'batch' = 0 is out of range (1..65536)"},
       {"[[group]]\npatterns = [\"standard\"]\n", "bad.toml:1: group 'group1' has no 'backends'"},
       {"[[group]]\nbackends = [\"torch\"]\n", "has neither 'models' nor 'patterns'"},
       {"[[group]]\nmodels = [\"pattern:standard\"]\ndepth = [10]\nbackends = [\"torch\"]\n", "without 'patterns'"},
       {"[[group]]\npatterns = [\"standard\"]\nbackends = [\"torch:a:b\"]\n", "not of the form NAME or NAME:VARIANT"},
       {"[[group]]\npatterns = [\"standard\"]\nbackends = [\"torch\"]\nenv = { A = \"x y\" }\n", "without spaces"},
       {"[[group]]\npatterns = [\"standard\"]\nbackends = []\n", "'backends' is an empty list"},
-      {"[measure]\ntimeout = \"soon\"\n" + group, "bad.toml:2: timeout 'soon' is not a duration"},
+      {"[measure]\ntimeout = \"soon\"\n" + group, "bad.toml:2: timeout: 'soon' is not a duration"},
+      // Numbers are parsed whole, finite and in range (std::stod read a prefix).
+      {"[measure]\ntimeout = \"1.2.3s\"\n" + group, "bad.toml:2: timeout: '1.2.3s' is not a duration; write e.g. 90s"},
+      {"[measure]\ntimeout = nan\n" + group, "bad.toml:2: timeout: nan s is out of range (1s..7d)"},
+      {"[measure]\ntimeout = -5\n" + group, "bad.toml:2: timeout: -5 s is out of range (1s..7d)"},
+      {"[measure]\nmin_time = inf\n" + group, "bad.toml:2: min_time: inf s is out of range (0s..1d)"},
+      {"[measure]\nmin_runs = 0\n" + group, "'min_runs' = 0 is out of range (1..1000000)"},
+      {"[[group]]\npatterns = [\"standard\"]\ndepth = [100000]\nbackends = [\"torch\"]\n",
+       "bad.toml:3: 'depth' = 100000 is out of range (1..1000)"},
+      {"[[group]]\npatterns = [\"standard\"]\nthreads = [4611686018427387905]\nbackends = [\"torch\"]\n",
+       "'threads' = 4611686018427387905 is out of range (0..4096)"},
       {"[measure]\nretries = 3\n" + group, "unknown key 'retries' in [measure]"},
       {"colour = 1\n" + group, "bad.toml:1: unknown key 'colour' in the spec"},
       {"name = \"x\"\n", "bad.toml: no [[group]] tables"},
@@ -116,6 +126,14 @@ TEST(Spec, LoadSpecKnowsPresetsAndSaysWhatElseItAccepts) {
               std::string::npos) << e.what();
   }
   EXPECT_THROW(load_spec("/nonexistent/spec.toml"), UsageError);
+  // A directory used to read as an empty spec ("no [[group]] tables").
+  try {
+    load_spec("/tmp");
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_STREQ(e.what(), "spec '/tmp' is a directory; give a spec file (.toml) or a preset: depth, width, cache, zoo, "
+                           "ablation, paper, quick");
+  }
 }
 
 TEST(Spec, Durations) {

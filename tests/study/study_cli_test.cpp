@@ -153,7 +153,7 @@ TEST(StudyCli, BadInputIsOneLineAndExitTwo) {
       {"study " + (dir / "nobackend.toml") + " --db " + (dir / "x.sqlite"), "uses backend 'nosuch', which this formbench was built without"},
       {"study nosuchpreset", "unknown preset 'nosuchpreset'"},
       {"study quick --shard 2/2 --dry-run", "--shard '2/2'"},
-      {"study quick --max-time soon --dry-run", "--max-time 'soon' is not a duration"},
+      {"study quick --max-time soon --dry-run", "--max-time: 'soon' is not a duration; write e.g. 90s"},
       {"export " + (dir / "missing.sqlite") + " --csv", "no such store"},
       {"export " + (dir / "new.sqlite") + " --json", "has schema version 9, this formbench reads up to 2; use a newer formbench"},
       {"merge " + (dir / "new.sqlite") + " -o " + (dir / "new.sqlite"), "is the input"},
@@ -164,6 +164,82 @@ TEST(StudyCli, BadInputIsOneLineAndExitTwo) {
     EXPECT_NE(r.out.find(expected), std::string::npos) << args << "\n" << r.out;
     EXPECT_EQ(r.out.find('\n'), r.out.size() - 1) << "expected one line for " << args << "\n" << r.out;
   }
+}
+
+// formbench with an argument vector as given (words may hold spaces).
+Result run_argv(std::vector<std::string> args) {
+  args.insert(args.begin(), FORMBENCH_BIN);
+  ChildResult r = run_child(args, 60);
+  return {r.exit_code, r.err + r.out};
+}
+
+TEST(StudyCli, MeasureCommandKeepsQuotedSpacesAndRunsNoShell) {
+  ScratchDir dir;
+  const std::string spec = dir / "spec.toml", db = dir / "r.sqlite";
+  write_file(spec, kSpec);
+  std::filesystem::create_directories(dir / "my tools");
+  std::filesystem::create_symlink(FAKE_MEASURE_BIN, dir / "my tools/fake measure");
+  // Used to be split on every space: "'/.../my" ran, and every row failed.
+  Result r = run_argv({"study", spec, "--db", db, "--measure-command", "'" + (dir / "my tools/fake measure") + "'"});
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_EQ(Store(db, false).count("ok"), 12);
+  Result sub = run_argv({"study", spec, "--db", dir / "x.sqlite", "--measure-command", "fake $(touch pwned)"});
+  EXPECT_EQ(sub.code, 2);
+  EXPECT_NE(sub.out.find("command substitution is not allowed"), std::string::npos) << sub.out;
+  EXPECT_FALSE(std::filesystem::exists("pwned"));
+}
+
+TEST(StudyCli, ConfigurationsABackendCannotRunAreRefusedWhenTheSpecIsLoaded) {
+  ScratchDir dir;
+  const std::string spec = dir / "spec.toml", db = dir / "r.sqlite";
+  write_file(spec, std::string(kSpec) + "isa = \"avx2\"\n");
+  for (const char* extra : {"", "--dry-run"}) {
+    std::vector<std::string> args = {"study", spec, "--db", db, "--measure-command", FAKE_MEASURE_BIN};
+    if (*extra) args.push_back(extra);
+    Result r = run_argv(args);
+    EXPECT_EQ(r.code, 2) << r.out;
+    EXPECT_NE(r.out.find(spec + ": group 'group1': pattern:standard depth=1 width=8 res=16 classes=1000 "
+                                "backend=reference batch=1 threads=1 isa=avx2: backend 'reference' cannot cap its "
+                                "instruction set"),
+              std::string::npos)
+        << r.out;
+  }
+  EXPECT_EQ(ok_rows(db), 0) << "nothing may be measured";
+}
+
+TEST(StudyCli, ConfigurationThatCannotFitIsSkippedWithTheReason) {
+  ScratchDir dir;
+  const std::string spec = dir / "spec.toml", db = dir / "r.sqlite";
+  write_file(spec, R"(
+[[group]]
+patterns = ["standard"]
+depth = 1
+width = 1024
+res = 1024
+batch = 4096
+backends = ["reference"]
+threads = [1]
+)");
+  Result r = run_argv({"study", spec, "--db", db, "--measure-command", FAKE_MEASURE_BIN});
+  EXPECT_EQ(r.code, 0) << r.out;
+  Store s(db, false);
+  EXPECT_EQ(s.count("skipped"), 1);
+  Measurement m;
+  s.for_each([&](const Measurement& x) { m = x; });
+  EXPECT_NE(m.error.find("memory pre-flight: needs ~"), std::string::npos) << m.error;
+  EXPECT_NE(m.error.find("(all activations "), std::string::npos) << m.error;  // the reference backend's policy
+  EXPECT_NE(m.error.find("available (MemAvailable); lower batch, res or width"), std::string::npos) << m.error;
+}
+
+TEST(StudyCli, EstimateThatWouldOverflowIsRefusedNotNegative) {
+  ScratchDir dir;
+  const std::string spec = dir / "spec.toml";
+  write_file(spec, "[[group]]\npatterns = [\"standard\"]\ndepth = 1\nwidth = 8192\nres = 4096\nbatch = 65536\n"
+                   "backends = [\"reference\"]\n");
+  Result dry = run_argv({"study", spec, "--dry-run", "--db", dir / "none.sqlite"});
+  EXPECT_EQ(dry.code, 2) << dry.out;
+  EXPECT_NE(dry.out.find("the MACs does not fit in 64 bits; lower batch, res, width or depth"), std::string::npos)
+      << dry.out;
 }
 
 }  // namespace

@@ -28,19 +28,26 @@ constexpr IsaName kIsas[] = {
 std::mutex g_mutex;
 std::string g_applied;  // the cap this process runs under, once set
 
+const IsaName& find_isa(const std::string& name) {
+  std::string valid;
+  for (const auto& i : kIsas) {
+    if (name == i.name) return i;
+    valid += (valid.empty() ? "" : ", ") + std::string(i.name);
+  }
+  throw UsageError("unknown ISA '" + name + "'; oneDNN accepts: " + valid);
+}
+
 }  // namespace
+
+void check_isa_name(const std::string& name) {
+  if (!name.empty()) find_isa(name);
+}
 
 void apply_isa_cap(const std::string& name) {
   if (name.empty()) return;
   std::lock_guard lock(g_mutex);
   if (name == g_applied) return;
-  const IsaName* found = nullptr;
-  std::string valid;
-  for (const auto& i : kIsas) {
-    if (name == i.name) found = &i;
-    valid += (valid.empty() ? "" : ", ") + std::string(i.name);
-  }
-  if (!found) throw UsageError("unknown ISA '" + name + "'; oneDNN accepts: " + valid);
+  const IsaName* found = &find_isa(name);
   if (!g_applied.empty())
     throw UsageError("this process already runs oneDNN capped at '" + g_applied + "'; the cap is process-wide, so run '" +
                      name + "' in its own process");

@@ -7,6 +7,9 @@
 
 namespace fb::onednn {
 
+// UsageError for an ISA name oneDNN does not know (empty: no cap, fine).
+// Checks only; sets nothing.
+void check_isa_name(const std::string& name);
 // Empty name: no cap. UsageError for unknown names; Error when too late.
 void apply_isa_cap(const std::string& name);
 std::string effective_isa();

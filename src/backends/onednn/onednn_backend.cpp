@@ -65,6 +65,24 @@ class OnednnBackend final : public Backend {
     return best;
   }
 
+  void check_options(const BackendOptions& o) const override {
+    parse_engine_options(o.variant);
+    check_isa_name(o.isa);
+  }
+
+  // Planned: peak live activations plus as much again for reorder scratch
+  // and layout copies; noplan keeps every activation. Weights: the caller's,
+  // the packed and the BN-folded copy.
+  MemoryEstimate estimate_memory(const GraphCost& c, const BackendOptions& o) const override {
+    const EngineOptions eo = parse_engine_options(o.variant);
+    if (!eo.plan_memory)
+      return sum_memory({{"all activations (noplan)", c.total.activation_bytes, 1},
+                         {"reorder scratch", c.peak_activation_bytes, 1}, {"weights", c.total.weight_bytes, 3},
+                         {"runtime", int64_t{256} << 20, 1}});
+    return sum_memory({{"peak live activations + reorder scratch", c.peak_activation_bytes, 2},
+                       {"weights", c.total.weight_bytes, 3}, {"runtime", int64_t{256} << 20, 1}});
+  }
+
   Facts environment(const BackendOptions& o) const override {
     apply_isa_cap(o.isa);
     const dnnl_version_t* v = dnnl_version();

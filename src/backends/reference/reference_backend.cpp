@@ -74,6 +74,12 @@ class ReferenceBackend final : public Backend {
     return std::make_unique<ReferenceExecutable>(g, w);
   }
   Facts environment(const BackendOptions&) const override { return {{"reference.threads", "1"}}; }
+  void check_options(const BackendOptions& o) const override { require_no_options(name(), o); }
+  // Keeps every value and its own copy of the weights (the caller holds the other).
+  MemoryEstimate estimate_memory(const GraphCost& c, const BackendOptions&) const override {
+    return sum_memory({{"all activations", c.total.activation_bytes, 1}, {"weights", c.total.weight_bytes, 2},
+                       {"runtime", int64_t{64} << 20, 1}});
+  }
 };
 
 }  // namespace

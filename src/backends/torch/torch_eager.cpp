@@ -188,6 +188,10 @@ class TorchBackend final : public Backend {
     return std::make_unique<EagerExecutable>(g, w, o.threads);
   }
   Facts environment(const BackendOptions& o) const override { return torch_util::environment(o); }
+  void check_options(const BackendOptions& o) const override { require_no_options(name(), o); }
+  MemoryEstimate estimate_memory(const GraphCost& c, const BackendOptions&) const override {
+    return torch_util::estimate_memory(c);
+  }
 };
 
 }  // namespace

@@ -93,4 +93,9 @@ Facts environment(const BackendOptions& opts) {
   };
 }
 
+MemoryEstimate estimate_memory(const GraphCost& c) {
+  return sum_memory({{"peak live activations", c.peak_activation_bytes, 2}, {"weights", c.total.weight_bytes, 2},
+                     {"runtime", int64_t{512} << 20, 1}});
+}
+
 }  // namespace fb::torch_util

@@ -20,6 +20,11 @@ void copy_output(const at::Tensor& y, const Shape& shape, float* out);
 // own count before it runs (the setting is process-wide).
 void use_threads(int threads);
 
+// Both torch backends: peak live activations x2 (the caching allocator keeps
+// freed blocks for reuse), the caller's weights and the module's copy, and
+// the library's own footprint.
+MemoryEstimate estimate_memory(const GraphCost& c);
+
 // Version, BLAS actually loaded, oneDNN, threads, allocator settings.
 Facts environment(const BackendOptions& opts);
 

@@ -1,7 +1,6 @@
 #include <fmt/core.h>
 
 #include "cli/commands.h"
-#include "common/paths.h"
 #include "report/report.h"
 
 namespace fb::cli {
@@ -16,7 +15,6 @@ void add_report_command(CLI::App& app) {
   cmd->add_option("--native", roles->native, "backend that plays the native framework")->capture_default_str();
   cmd->add_option("--accelerated", roles->accelerated, "backend that plays the accelerated engine")->capture_default_str();
   cmd->callback([db, out, roles] {
-    require_path(*out, "report -o");
     auto s = report::write_report(*db, *out, *roles);
     fmt::print("report: {} measurements, {} figures drawn, {} not drawn (no data)\n{}\n", s.measurements, s.figures_drawn,
                s.figures_missing, s.index.string());

@@ -149,7 +149,7 @@ TEST(Cli, NumbersAreParsedWholeFiniteAndInRange) {
       {"run pattern:standard --threads 99999999999", "--threads: '99999999999' is out of range (1..4096)"},
       {"run pattern:standard --backend torch --threads 1 --seed -1", "--seed: '-1' is out of range"},
       {"study quick --dry-run --max-time 1.2.3s", "--max-time: '1.2.3s' is not a duration; write e.g. 90s, 15m, 2h"},
-      {"report x.sqlite -o ''", "report -o is an empty path; give a real one"},
+      {"report x.sqlite -o ''", "the report folder (-o) is an empty path; give a real one"},
   };
   for (const auto& [cmd, expected] : cases) {
     Result r = run(cmd);

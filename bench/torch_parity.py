@@ -20,6 +20,7 @@ CPU lock that the machine's users share:
     bench/torch_parity.py --models mobilenet_v2,resnet50 --batch 1,8
 """
 import argparse
+import importlib.util
 import json
 import os
 import statistics
@@ -79,8 +80,10 @@ def measure_python(name, batch, threads, runs, max_warmup):
 def run_python(args, name, batch):
     cmd = [sys.executable, os.path.abspath(__file__), "--one", name, str(batch), str(args.threads),
            str(args.runs), str(args.max_warmup)]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"the Python measurement of {name} batch {batch} failed:\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def run_formbench(args, name, batch):
@@ -99,6 +102,13 @@ def run_formbench(args, name, batch):
     }
 
 
+def positive(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text}: must be 1 or more")
+    return value
+
+
 def csv_list(text):
     return [t for t in text.split(",") if t]
 
@@ -112,19 +122,16 @@ def main():
     p.add_argument("--formbench", default=os.path.join(REPO, "build", "release", "formbench"))
     p.add_argument("--models", type=csv_list, default=TORCHVISION_ZOO,
                    help="comma-separated; default: the torchvision networks of the zoo")
-    p.add_argument("--batch", type=lambda s: [int(b) for b in csv_list(s)], default=[1, 8])
-    p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--runs", type=int, default=20, help="timed runs per configuration")
-    p.add_argument("--max-warmup", type=int, default=50)
-    p.add_argument("--rounds", type=int, default=3, help="python/formbench alternations per configuration")
+    p.add_argument("--batch", type=lambda s: [positive(b) for b in csv_list(s)], default=[1, 8])
+    p.add_argument("--threads", type=positive, default=2)
+    p.add_argument("--runs", type=positive, default=10, help="timed runs per configuration")
+    p.add_argument("--max-warmup", type=positive, default=50)
+    p.add_argument("--rounds", type=positive, default=3, help="python/formbench alternations per configuration")
     args = p.parse_args()
     unknown = [m for m in args.models if m not in TORCHVISION_ZOO]
     if unknown:
         p.error(f"no torchvision counterpart for {', '.join(unknown)}; choose from {', '.join(TORCHVISION_ZOO)}")
-    try:
-        import torch  # noqa: F401  (imported only to fail early with the set-up hint)
-        import torchvision  # noqa: F401
-    except ImportError:
+    if not all(importlib.util.find_spec(m) for m in ("torch", "torchvision")):
         sys.exit("needs Debian's python3-torch and python3-torchvision: apt-get install python3-torch "
                  "python3-torchvision, and run this with /usr/bin/python3")
     if not os.access(args.formbench, os.X_OK):

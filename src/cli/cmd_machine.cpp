@@ -15,6 +15,9 @@ void add_machine_command(CLI::App& app) {
   cmd->callback([threads, json] {
     MachineLimits m = probe_machine(*threads);
     store_machine_limits(m);
+    for (const auto& n : m.noisy)
+      fmt::print(stderr, "warning: {} was probed while other processes used the CPU; run `formbench machine` again "
+                         "on a quiet machine\n", n);
     if (*json) {
       nlohmann::json levels = nlohmann::json::array();
       for (const auto& l : m.levels) levels.push_back(to_json(l));
@@ -28,8 +31,9 @@ void add_machine_command(CLI::App& app) {
                m.bandwidth_gbs);
     for (const auto& l : m.levels)
       fmt::print("{:<5} read: {:.1f} GB/s{}\n", l.name, l.bandwidth_gbs,
-                 l.capacity_bytes ? fmt::format(" (holds {:.0f} KiB on {} threads; {:.0f} KiB per instance)",
-                                                l.capacity_bytes / 1024.0, m.threads, l.size_bytes / 1024.0)
+                 l.capacity_bytes ? fmt::format(" (holds {:.0f} KiB on {} thread{}; {:.0f} KiB per instance)",
+                                                l.capacity_bytes / 1024.0, m.threads, m.threads == 1 ? "" : "s",
+                                                l.size_bytes / 1024.0)
                                   : "");
     fmt::print("ridge:      {:.1f} FLOP/byte\nmethod:     {}\ncached in:  {}\n", m.peak_gflops / m.bandwidth_gbs,
                m.method, machine_cache_path());

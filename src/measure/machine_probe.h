@@ -12,6 +12,7 @@
 
 #include "common/memory_roofs.h"
 #include "measure/environment.h"
+#include "measure/interference.h"
 
 namespace fb {
 
@@ -24,6 +25,7 @@ struct MachineLimits {
   std::string method;
   // L1d, L2, L3 (as sysfs names them), then DRAM; empty when never probed.
   std::vector<MemoryRoof> levels;
+  std::vector<std::string> noisy;  // levels probed while other processes used the CPU (not cached)
 };
 
 MachineLimits probe_machine(int threads);
@@ -40,8 +42,14 @@ struct LevelProbe {
 std::vector<LevelProbe> plan_level_probes(const std::vector<CacheLevel>& caches, int threads);
 
 // Aggregate read bandwidth (GB/s) of `threads` threads each summing its own
-// buffer of `bytes_per_thread`: the median of repeated timed passes.
-double probe_read_bandwidth_gbs(int64_t bytes_per_thread, int threads);
+// buffer of `bytes_per_thread`: the median of timed samples under the
+// measurement policy (statistics.h, interference.h), and how quiet it was.
+struct ReadBandwidth {
+  double gbs = 0;
+  double foreign_cpu_pct = 0;
+  bool quiet = false;
+};
+ReadBandwidth probe_read_bandwidth(int64_t bytes_per_thread, int threads, const InterferencePolicy& quiet = {});
 
 // $FORMBENCH_MACHINE_FILE, else $XDG_CACHE_HOME/formbench/machine.json,
 // else ~/.cache/formbench/machine.json.

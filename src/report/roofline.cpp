@@ -72,7 +72,7 @@ Figure roofline_figure(const Dataset& d, const std::filesystem::path& dir) {
                             b, kLevelMarkers[l], color_of(backends[b]));
   if (wino)
     clause += "$pts using 1:($5==1 ? $2 : NaN) with points pt 6 ps 1.6 lw 1.5 lc rgb 'black' "
-              "title 'ringed: ran Winograd convs (fewer real FLOPs than counted)', ";
+              "title 'ringed: used Winograd (fewer real FLOPs)', ";
   for (size_t b = 0; b < backends.size(); ++b)
     clause += fmt::format("NaN with points pt 7 lc rgb '{}' title {}, ", color_of(backends[b]), gnuplot_string(backends[b]));
   for (size_t l = 0; l < roofs.size(); ++l) {
@@ -86,7 +86,7 @@ Figure roofline_figure(const Dataset& d, const std::filesystem::path& dir) {
   }
   clause.resize(clause.size() - 2);
   std::string body = fmt::format(
-      "set title 'Roofline: achieved GFLOP/s vs arithmetic intensity (min traffic); peak {:.0f} GFLOP/s = oneDNN sgemm'\n"
+      "set title 'Roofline (compute roof: oneDNN sgemm, {:.0f} GFLOP/s)'\n"
       "set logscale xy\nset grid\nset xlabel 'FLOP / byte'\nset ylabel 'GFLOP/s'\nset key outside right top font ',9'\n"
       "set xrange [0.05:1000]\nset samples 400\nplot {}\n",
       peak, clause);

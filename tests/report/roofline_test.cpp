@@ -102,7 +102,7 @@ TEST_F(RooflineTest, EachPointIsDrawnAgainstTheLevelItsWorkingSetFitsIn) {
   // Every roof drawn and named, the levels in the key, the Winograd ring plotted.
   for (const char* s : {"'L1d roof 400 GB/s'", "'L2 roof 200 GB/s'", "'L3 roof 100 GB/s'", "'DRAM roof 30 GB/s'",
                         "'L2: working set <= 2 MiB'", "'DRAM: working set beyond the caches'", "($5==1 ? $2 : NaN)",
-                        "oneDNN sgemm"})
+                        "compute roof: oneDNN sgemm"})
     EXPECT_NE(gp.find(s), std::string::npos) << s;
   EXPECT_TRUE(std::filesystem::exists(dir_ / "out" / "figures" / "fig6_roofline.svg"));
   EXPECT_NE(slurp(dir_ / "out" / "summary.md").find("engine's own oneDNN sgemm"), std::string::npos);

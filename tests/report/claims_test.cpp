@@ -269,6 +269,16 @@ TEST(Claims, ExplanationsComeOnlyFromTheStoreAndOnlyWhereOursDiffers) {
   EXPECT_EQ(claim(fast, "mobilenet_v2_2_4ms").explanation, "");  // reproduced: nothing to explain
 }
 
+TEST(Claims, ARowInTwoExperimentsIsCountedOnce) {
+  // Depth 10 / width 32 belongs to both sweeps, as in the paper preset.
+  Dataset d;
+  for (int64_t depth : {10, 20})
+    for (const char* b : {"torch", "onednn"}) d.ok.push_back(make(pattern("standard", depth, 32, b, 1), b[0] == 't' ? 4 : 1));
+  for (const char* b : {"torch", "onednn"}) d.ok.push_back(make(pattern("standard", 10, 64, b, 1), b[0] == 't' ? 4 : 1));
+  ClaimRow r = claim(d, "every_configuration_faster");
+  EXPECT_NE(r.ours.find("slowest of 3 pairs"), std::string::npos) << r.ours;
+}
+
 TEST(Claims, EveryClaimHasPaperValueRuleAndVerdictEvenOnAnEmptyStore) {
   auto rows = evaluate_claims(Dataset{});
   EXPECT_GE(rows.size(), 30u);

@@ -66,12 +66,24 @@ std::vector<std::pair<std::string, std::string>> environment_rows(const nlohmann
   return rows;
 }
 
+// Each distinct set of backend facts once, under the backends that recorded
+// it: every measurement carries its backend's facts, and variants (onednn,
+// onednn:nofuse) or siblings (torch, torch-jit) record the same ones.
 std::vector<std::pair<std::string, std::string>> backend_fact_rows(const Dataset& d) {
-  std::vector<std::pair<std::string, std::string>> rows;
-  for (const auto& [backend, env] : d.backend_environment) {
-    if (!env.contains("backend_facts") || !env["backend_facts"].is_object()) continue;
-    for (const auto& [k, v] : env["backend_facts"].items())
-      rows.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
+  using Facts = std::vector<std::pair<std::string, std::string>>;
+  std::vector<std::pair<Facts, std::vector<std::string>>> sets;  // facts -> backends, in order of first use
+  for (const auto& m : d.ok) {
+    if (m.backend_facts.empty()) continue;
+    auto it = std::find_if(sets.begin(), sets.end(), [&](const auto& s) { return s.first == m.backend_facts; });
+    if (it == sets.end()) it = sets.insert(sets.end(), {m.backend_facts, {}});
+    if (std::find(it->second.begin(), it->second.end(), m.backend) == it->second.end()) it->second.push_back(m.backend);
+  }
+  Facts rows;
+  for (const auto& [facts, backends] : sets) {
+    std::string names;
+    for (const auto& b : backends) names += (names.empty() ? "" : ", ") + b;
+    rows.emplace_back("backends", names);
+    rows.insert(rows.end(), facts.begin(), facts.end());
   }
   return rows;
 }

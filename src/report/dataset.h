@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/memory_roofs.h"
 #include "models/descriptor.h"
 
 namespace fb::report {
@@ -29,6 +30,11 @@ struct Measurement {
   std::optional<double> ll_misses_sim;  // callgrind LL misses per inference
   std::optional<double> llc_misses_hw;  // hardware counter, per inference
   std::optional<double> achieved_gflops, intensity, peak_gflops, bandwidth_gbs;
+  std::optional<double> working_set_bytes;  // weights + peak activations per batch run
+  std::vector<MemoryRoof> roofs;            // the probed memory levels, fastest first; empty if never probed
+  int64_t winograd_convs = 0;               // convolutions the backend ran as Winograd
+  // The backend's facts (library versions, ISA, threads), as recorded.
+  std::vector<std::pair<std::string, std::string>> backend_facts;
   double foreign_cpu_pct = 0;
 
   // The descriptor without the backend: two measurements with the same key

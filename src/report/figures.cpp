@@ -14,11 +14,9 @@
 #include "common/process.h"
 #include "common/utf8.h"
 #include "report/escape.h"
+#include "report/roofline.h"
 
 namespace fb::report {
-namespace {
-
-const char* const kPatterns[] = {"standard", "factorized", "bottleneck", "dw_separable", "dw_bottleneck", "grouped"};
 
 // One colour per backend in every figure; other series (variants, ISAs) take
 // the rest of the palette by name.
@@ -29,6 +27,10 @@ std::string color_of(const std::string& series) {
   if (auto it = fixed.find(series); it != fixed.end()) return it->second;
   return palette[std::hash<std::string>{}(series) % std::size(palette)];
 }
+
+namespace {
+
+const char* const kPatterns[] = {"standard", "factorized", "bottleneck", "dw_separable", "dw_bottleneck", "grouped"};
 
 std::optional<double> misses_per_image(const Measurement& m) {
   auto v = m.llc_misses_hw ? m.llc_misses_hw : m.ll_misses_sim;
@@ -212,40 +214,6 @@ Figure zoo_figure(const Dataset& d, const Analysis& a, const BackendRoles& roles
                         "ms / image (log)", nets, backends, values, notes, true);
   if (f.drawn) f.caption = fmt::format("{} measurements of {} networks at batch 1.", f.n, nets.size());
   else f.missing = "no zoo measurements at batch 1";
-  return f;
-}
-
-Figure roofline_figure(const Dataset& d, const std::filesystem::path& dir) {
-  Figure f{"fig6_roofline", "Roofline", "", false, "", 0};
-  double peak = 0, bw = 0;
-  std::map<std::string, std::string> blocks;
-  for (const auto& m : d.ok) {
-    if (!m.achieved_gflops || !m.intensity || !m.isa.empty()) continue;
-    if (*m.achieved_gflops <= 0 || *m.intensity <= 0) continue;  // no place on the log-log axes
-    if (m.peak_gflops) peak = *m.peak_gflops;
-    if (m.bandwidth_gbs) bw = *m.bandwidth_gbs;
-    blocks[m.backend] += fmt::format("{} {}\n", *m.intensity, *m.achieved_gflops);
-    ++f.n;
-  }
-  if (!f.n || peak <= 0 || bw <= 0) {
-    f.missing = "no measurements with roofline figures (run `formbench machine` before the study)";
-    return f;
-  }
-  std::string data, clause;
-  int i = 0;
-  for (const auto& [backend, rows] : blocks) {
-    data += fmt::format("$r{} << EOD\n{}EOD\n", i, rows);
-    clause += fmt::format("$r{} using 1:2 with points pt 7 ps 0.6 lc rgb '{}' title {}, ", i, color_of(backend), gnuplot_string(backend));
-    ++i;
-  }
-  std::string body = fmt::format(
-      "set title 'Roofline: achieved GFLOP/s vs arithmetic intensity (min traffic)'\nset logscale xy\nset grid\n"
-      "set xlabel 'FLOP / byte'\nset ylabel 'GFLOP/s'\nset key bottom right\nset xrange [0.05:1000]\nroof(x) = (x*{} < {}) ? x*{} : {}\n"
-      "plot {}roof(x) with lines lw 2 lc rgb 'black' title 'roof: {:.0f} GFLOP/s, {:.1f} GB/s'\n",
-      bw, peak, bw, peak, clause, peak, bw);
-  render_gnuplot(dir, f.name, data, body, 900, 620);
-  f.drawn = true;
-  f.caption = fmt::format("{} measurements; peak and bandwidth from `formbench machine`.", f.n);
   return f;
 }
 

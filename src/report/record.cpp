@@ -20,6 +20,7 @@ constexpr double kMinMs = 1e-9, kMaxMs = 1e12;
 // Counts (FLOPs, misses, GFLOP/s ...): non-negative, far below overflow.
 constexpr double kMaxCount = 1e30;
 constexpr double kMaxRuns = 1e15;  // fits int64
+constexpr size_t kMaxLevels = 16;  // memory levels of a roofline: L1..L3 and DRAM on any machine
 
 // The number at r[a][b]; nullopt when the section or the field is absent or
 // null. Throws when it is there but is not a number in [lo, hi].
@@ -85,6 +86,19 @@ Measurement measurement_from_record(const std::string& descriptor, const json& r
   m.intensity = number_at(r, "roofline", "intensity", 0, kMaxCount);
   m.peak_gflops = number_at(r, "roofline", "peak_gflops", 0, kMaxCount);
   m.bandwidth_gbs = number_at(r, "roofline", "bandwidth_gbs", 0, kMaxCount);
+  m.working_set_bytes = number_at(r, "roofline", "working_set_bytes", 0, kMaxCount);
+  if (r.contains("roofline") && r["roofline"].is_object() && r["roofline"].contains("levels") &&
+      !r["roofline"]["levels"].is_null()) {
+    const json& levels = r["roofline"]["levels"];
+    if (!levels.is_array() || levels.size() > kMaxLevels)
+      throw UsageError(fmt::format("record field roofline.levels is not an array of at most {} levels", kMaxLevels));
+    for (const auto& l : levels) m.roofs.push_back(memory_roof_from_json(l));
+  }
+  m.winograd_convs = static_cast<int64_t>(number_at(r, "compiled", "winograd_convs", 0, kMaxRuns).value_or(0));
+  if (r.contains("environment") && r["environment"].is_object() && r["environment"].contains("backend_facts") &&
+      r["environment"]["backend_facts"].is_object())
+    for (const auto& [k, v] : r["environment"]["backend_facts"].items())
+      m.backend_facts.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
   if (r.contains("foreign_cpu_pct") && !r["foreign_cpu_pct"].is_null()) {
     const json& v = r["foreign_cpu_pct"];
     if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < 0 || v.get<double>() > 1e6)

@@ -1,6 +1,7 @@
 #include "report/report.h"
 
 #include "common/paths.h"
+#include "report/claims.h"
 #include "report/escape.h"
 #include "report/figures.h"
 #include "report/page.h"
@@ -16,9 +17,10 @@ ReportSummary write_report(const std::string& db_path, const std::filesystem::pa
   gnuplot_path(out_dir.string());  // refuses a folder gnuplot cannot be given, before anything is written
   Dataset data = load_dataset(db_path);
   Analysis analysis = analyse(data, roles);
+  std::vector<ClaimRow> claims = evaluate_claims(data, roles);
   std::filesystem::create_directories(out_dir);
   std::vector<Figure> figures = draw_figures(data, analysis, roles, out_dir / "figures");
-  ReportInputs in{db_path, &data, &analysis, &roles, &figures};
+  ReportInputs in{db_path, &data, &analysis, &claims, &roles, &figures};
   write_tables(in, out_dir / "tables");
   write_summary_md(in, out_dir / "summary.md");
   write_index_html(in, out_dir);

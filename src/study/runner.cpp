@@ -98,6 +98,21 @@ void check_grid(const SweepSpec& spec, const std::vector<Config>& grid, const Ru
   }
 }
 
+// Every configuration of this runner's shard, stored already or not, joins
+// its experiments, so a row measured by an earlier sweep is linked too.
+void link_experiments(Store& store, const SweepSpec& spec, const std::vector<Config>& shard,
+                      const std::string& machine_id) {
+  Transaction t(store.db());
+  for (const auto& [name, kind] : spec_experiments(spec)) {
+    std::vector<std::string> members;
+    for (const auto& c : shard)
+      if (std::find(c.experiments.begin(), c.experiments.end(), name) != c.experiments.end())
+        members.push_back(c.descriptor);
+    store.link(store.add_experiment(spec.name, name, kind), members, machine_id);
+  }
+  t.commit();
+}
+
 struct Planned {
   std::vector<Config> grid, shard, todo;
   int64_t already = 0;
@@ -185,6 +200,7 @@ RunSummary run_sweep(const SweepSpec& spec, const RunOptions& o) {
                      sum.already_stored, machine.id, p.todo.size(), format_seconds(est_total), o.db_path);
   const int64_t sweep = store.begin_sweep({0, spec.name, spec.source, machine.id, o.shard ? o.shard->str() : "",
                                            o.command_line, "", "", "", sum.grid});
+  link_experiments(store, spec, p.shard, machine.id);
   const auto command = measure_command(o);
   Progress progress(log, tty, static_cast<int64_t>(p.todo.size()), est_total);
   for (size_t i = 0; i < p.todo.size(); ++i) {

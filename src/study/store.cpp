@@ -110,6 +110,47 @@ std::vector<SweepRow> Store::sweeps() {
   return out;
 }
 
+std::vector<MachineInfo> Store::machines() {
+  std::vector<MachineInfo> out;
+  auto q = db_.prepare("SELECT id, cpu_model, cores, memory_bytes, kernel, hostname FROM machines ORDER BY rowid");
+  while (q.step()) out.push_back(MachineInfo{q.text(0), q.text(1), q.text(4), q.text(5), q.integer(2), q.integer(3)});
+  return out;
+}
+
+int64_t Store::add_experiment(const std::string& sweep, const std::string& name, const std::string& kind) {
+  db_.prepare("INSERT INTO experiments (sweep, name, kind) VALUES (?, ?, ?) "
+              "ON CONFLICT (sweep, name) DO UPDATE SET kind = excluded.kind")
+      .bind(1, sweep).bind(2, name).bind(3, kind)
+      .run();
+  auto q = db_.prepare("SELECT id FROM experiments WHERE sweep = ? AND name = ?");
+  q.bind(1, sweep).bind(2, name);
+  q.step();
+  return q.integer(0);
+}
+
+void Store::link(int64_t experiment_id, const std::vector<std::string>& descriptors, const std::string& machine_id) {
+  Transaction t(db_);
+  auto q = db_.prepare("INSERT OR IGNORE INTO memberships (experiment_id, descriptor, machine_id) VALUES (?, ?, ?)");
+  for (const auto& d : descriptors) q.bind(1, experiment_id).bind(2, d).bind(3, machine_id).run();
+  t.commit();
+}
+
+std::vector<ExperimentRow> Store::experiments() {
+  std::vector<ExperimentRow> out;
+  if (schema_version() < 3) return out;
+  auto q = db_.prepare("SELECT id, sweep, name, kind FROM experiments ORDER BY id");
+  while (q.step()) out.push_back({q.integer(0), q.text(1), q.text(2), q.text(3)});
+  return out;
+}
+
+std::vector<Membership> Store::memberships() {
+  std::vector<Membership> out;
+  if (schema_version() < 3) return out;
+  auto q = db_.prepare("SELECT experiment_id, descriptor, machine_id FROM memberships ORDER BY experiment_id, rowid");
+  while (q.step()) out.push_back({q.integer(0), q.text(1), q.text(2)});
+  return out;
+}
+
 void Store::put(const Measurement& m) {
   json record = json::parse(m.record_json, nullptr, /*allow_exceptions=*/false);
   if (record.is_discarded()) record = json::object();
@@ -145,18 +186,19 @@ void Store::put(const Measurement& m) {
 
 namespace {
 const char* kRowColumns =
-    "descriptor, machine_id, sweep_id, status, error, record_json, started_at, finished_at FROM measurements";
+    "id, descriptor, machine_id, sweep_id, status, error, record_json, started_at, finished_at FROM measurements";
 
 Measurement row(const Statement& q) {
   Measurement m;
-  m.descriptor = q.text(0);
-  m.machine_id = q.text(1);
-  if (!q.is_null(2)) m.sweep_id = q.integer(2);
-  m.status = q.text(3);
-  m.error = q.text(4);
-  m.record_json = q.text(5);
-  m.started_at = q.text(6);
-  m.finished_at = q.text(7);
+  m.id = q.integer(0);
+  m.descriptor = q.text(1);
+  m.machine_id = q.text(2);
+  if (!q.is_null(3)) m.sweep_id = q.integer(3);
+  m.status = q.text(4);
+  m.error = q.text(5);
+  m.record_json = q.text(6);
+  m.started_at = q.text(7);
+  m.finished_at = q.text(8);
   return m;
 }
 }  // namespace

@@ -23,6 +23,8 @@ struct FakeRow {
   std::string status = "ok";
   std::optional<std::string> record_json = std::nullopt;  // stored as is instead of fake_record()
   std::string machine = "synthetic-machine";
+  // (experiment, kind) of sweep "synthetic" the row belongs to; none: unassigned.
+  std::vector<std::pair<std::string, std::string>> experiments = {};
 };
 
 inline nlohmann::json fake_record(const FakeRow& r) {
@@ -36,7 +38,7 @@ inline nlohmann::json fake_record(const FakeRow& r) {
                                  {"peak_gflops", 500.0}, {"bandwidth_gbs", 20.0}}},
                    {"counters", {{"available", false}, {"reason", "no PMU in this VM"}}},
                    {"foreign_cpu_pct", 0.5},
-                   {"environment", {{"cpu", "Synthetic CPU"}, {"threads", 2}}}};
+                   {"environment", {{"cpu_model", "Synthetic CPU"}, {"threads", 2}}}};
   j["cache_sim"] = r.ll_misses >= 0 ? nlohmann::json{{"ll_misses", r.ll_misses}} : nlohmann::json(nullptr);
   return j;
 }
@@ -54,6 +56,8 @@ inline void write_fake_store(const std::filesystem::path& path, const std::vecto
     m.status = r.status;
     m.record_json = r.record_json ? *r.record_json : fake_record(r).dump();
     store.put(m);
+    for (const auto& [name, kind] : r.experiments)
+      store.link(store.add_experiment("synthetic", name, kind), {r.descriptor}, r.machine);
   }
 }
 

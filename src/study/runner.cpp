@@ -13,6 +13,7 @@
 #include "common/json_dump.h"
 #include "common/loader_env.h"
 #include "common/utf8.h"
+#include "measure/record.h"
 #include "study/child.h"
 #include "study/estimate.h"
 #include "study/progress.h"
@@ -150,12 +151,19 @@ Measurement measure_config(const Config& c, const std::vector<std::string>& comm
     m = failed(c, "failed", why, info);
   } else {
     const std::string status = rec->value("status", "");
-    if (status == "ok" && r.exited_cleanly()) {
+    std::string unreadable;  // an ok record whose typed fields do not read back (measure/record.h)
+    try {
+      if (status == "ok" && !rec->get<MeasurementRecord>().per_image_ms) unreadable = "it has no per_image_ms.median";
+    } catch (const UsageError& e) {
+      unreadable = e.what();
+    }
+    if (status == "ok" && r.exited_cleanly() && unreadable.empty()) {
       m.descriptor = c.descriptor;
       m.status = "ok";
       m.record_json = dump_json(*rec);
     } else {
       std::string why = rec->contains("error") && (*rec)["error"].is_string() ? (*rec)["error"].get<std::string>() : "";
+      if (why.empty() && status == "ok" && !unreadable.empty()) why = "measure printed an ok record that is not one: " + unreadable;
       if (why.empty()) why = status == "ok" ? "measure printed an ok record but ended with " + r.describe()
                                             : "measure reported status '" + status + "' without an error";
       m.descriptor = c.descriptor;
@@ -235,10 +243,7 @@ RunSummary run_sweep(const SweepSpec& spec, const RunOptions& o) {
     } else {
       m = measure_config(c, command, spec.measure);
       if (m.status == "ok") {
-        json r = json::parse(m.record_json);
-        const json* per_image = r.contains("per_image_ms") && r["per_image_ms"].is_object() &&
-                                        r["per_image_ms"].contains("median") ? &r["per_image_ms"]["median"] : nullptr;
-        if (per_image && per_image->is_number()) detail = fmt::format("{:.3f} ms/image", per_image->get<double>());
+        detail = fmt::format("{:.3f} ms/image", parse_record(m.record_json).per_image_ms->median);  // checked above
       } else {
         detail = m.error;
       }

@@ -2,26 +2,25 @@
 
 #include <nlohmann/json.hpp>
 
+#include "measure/record.h"
 #include "models/descriptor.h"
 
 namespace fb::study {
 namespace {
 
-using nlohmann::json;
-
-std::optional<double> number(const json& j, const char* pointer) {
-  try {
-    const json& v = j.at(json::json_pointer(pointer));
-    if (v.is_number()) return v.get<double>();
-  } catch (const json::exception&) {
-  }
-  return std::nullopt;
-}
-
-std::optional<int64_t> whole(const json& j, const char* pointer) {
-  auto v = number(j, pointer);
+std::optional<int64_t> whole(const std::optional<double>& v) {
   if (!v) return std::nullopt;
   return static_cast<int64_t>(*v);
+}
+
+// The record's typed fields; a record that is not one (a failed child's
+// notes, a hostile store) leaves every extracted column NULL, its text kept whole.
+MeasurementRecord typed(const std::string& text) {
+  try {
+    return parse_record(text);
+  } catch (const std::exception&) {
+    return {};
+  }
 }
 
 // The descriptor's run fields, split from the model's canonical form.
@@ -152,10 +151,8 @@ std::vector<Membership> Store::memberships() {
 }
 
 void Store::put(const Measurement& m) {
-  json record = json::parse(m.record_json, nullptr, /*allow_exceptions=*/false);
-  if (record.is_discarded()) record = json::object();
+  const MeasurementRecord r = typed(m.record_json);
   const RunFields f = split(m.descriptor);
-  std::optional<double> foreign = number(record, "/foreign_cpu_pct");
   Transaction t(db_);
   db_.prepare(
          "INSERT INTO measurements (descriptor, machine_id, sweep_id, status, error, model, backend, batch, threads, "
@@ -172,13 +169,13 @@ void Store::put(const Measurement& m) {
       .bind(1, m.descriptor).bind(2, m.machine_id).bind(3, m.sweep_id).bind(4, m.status).bind(5, nonempty(m.error))
       .bind(6, f.model).bind(7, nonempty(f.backend)).bind(8, f.batch).bind(9, f.threads)
       .bind(10, nonempty(f.isa)).bind(11, nonempty(f.cache_sim))
-      .bind(12, number(record, "/latency_ms/median"))
-      .bind(13, number(record, "/per_image_ms/median"))
-      .bind(14, number(record, "/per_image_ms/ci95_low"))
-      .bind(15, number(record, "/per_image_ms/ci95_high"))
-      .bind(16, whole(record, "/cost/macs")).bind(17, whole(record, "/cost/params"))
-      .bind(18, whole(record, "/cache_sim/ll_misses")).bind(19, whole(record, "/counters/llc_misses"))
-      .bind(20, foreign).bind(21, m.record_json).bind(22, m.started_at).bind(23, m.finished_at)
+      .bind(12, r.latency_ms ? std::optional<double>(r.latency_ms->median) : std::nullopt)
+      .bind(13, r.per_image_ms ? std::optional<double>(r.per_image_ms->median) : std::nullopt)
+      .bind(14, r.per_image_ms ? std::optional<double>(r.per_image_ms->ci95_low) : std::nullopt)
+      .bind(15, r.per_image_ms ? std::optional<double>(r.per_image_ms->ci95_high) : std::nullopt)
+      .bind(16, whole(r.macs)).bind(17, whole(r.params))
+      .bind(18, whole(r.ll_misses)).bind(19, whole(r.llc_misses))
+      .bind(20, r.foreign_cpu_pct).bind(21, m.record_json).bind(22, m.started_at).bind(23, m.finished_at)
       .run();
   db_.prepare("DELETE FROM claims WHERE descriptor = ? AND machine_id = ?").bind(1, m.descriptor).bind(2, m.machine_id).run();
   t.commit();

@@ -30,13 +30,13 @@ enum class StoreAccess {
 // One measurement row. The record is the measurer's JSON, kept whole; the
 // queryable columns are extracted from it on put().
 struct Measurement {
-  int64_t id = 0;  // the store's row id, when read back (put() ignores it)
   std::string descriptor, machine_id;
   std::optional<int64_t> sweep_id;
   std::string status;  // "ok", "failed" or "skipped"
   std::string error;
   std::string record_json;
   std::string started_at, finished_at;
+  int64_t id = 0;  // the store's row id, when read back (put() ignores it)
 };
 
 struct SweepRow {

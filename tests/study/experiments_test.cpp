@@ -54,8 +54,9 @@ TEST(Experiments, SpecGroupsNameExperimentsAndKindsAreInferred) {
   auto grid = expand(s, 1);
   EXPECT_EQ(grid.size(), 3u);
   for (const auto& c : grid)
-    if (c.descriptor.find("depth=1 width=8 ") != std::string::npos)
+    if (c.descriptor.find("depth=1 width=8 ") != std::string::npos) {
       EXPECT_EQ(c.experiments, (std::vector<std::string>{"deep", "wide", "group3"}));
+    }
 }
 
 TEST(Experiments, ASpecGivingOneExperimentTwoKindsIsRefused) {
@@ -96,8 +97,9 @@ TEST(Experiments, QuickPresetSharesConfigurationsBetweenExperiments) {
   size_t shared = 0;
   for (const auto& c : grid) {
     if (c.descriptor.find("pattern:bottleneck depth=10 width=32 res=64") == 0 &&
-        c.descriptor.find("backend=onednn batch=1") != std::string::npos)
+        c.descriptor.find("backend=onednn batch=1") != std::string::npos) {
       EXPECT_EQ(sorted(c.experiments), sorted({"depth", "width", "ablation"})) << c.descriptor;
+    }
     shared += c.experiments.size() > 1;
   }
   EXPECT_GT(shared, 0u);

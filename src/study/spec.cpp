@@ -294,8 +294,6 @@ const std::vector<std::string>& experiment_kinds() {
   return k;
 }
 
-std::string experiment_name(const SweepGroup& g) { return g.experiment.empty() ? g.name : g.experiment; }
-
 std::string experiment_kind(const SweepGroup& g) {
   if (!g.kind.empty()) return g.kind;
   if (!g.cache_sims.empty()) return "cache";

@@ -50,7 +50,7 @@ struct SweepSpec {
 
 // depth, width, cache, zoo, ablation, isa, other.
 const std::vector<std::string>& experiment_kinds();
-std::string experiment_name(const SweepGroup& g);
+inline std::string experiment_name(const SweepGroup& g) { return g.experiment.empty() ? g.name : g.experiment; }
 // The group's kind, or inferred: cache_sim set -> cache; a backend variant
 // (onednn:nofuse) -> ablation; several isa values -> isa; several depths ->
 // depth; several widths -> width; named models only -> zoo; else other.

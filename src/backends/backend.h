@@ -32,6 +32,13 @@ struct BackendOptions {
   std::string isa;
 };
 
+// What compile() chose that changes the arithmetic actually done, recorded
+// with each measurement ("compiled"): a Winograd convolution does fewer
+// multiplications than the direct count the cost model reports.
+struct CompiledFacts {
+  int winograd_convs = 0;
+};
+
 class Executable {
  public:
   virtual ~Executable() = default;
@@ -39,6 +46,7 @@ class Executable {
   virtual void run(const float* input, float* output) = 0;
   // Human-readable compiled plan (formbench explain); empty if nothing to say.
   virtual std::string explain() const { return {}; }
+  virtual CompiledFacts compiled_facts() const { return {}; }
 };
 
 using Facts = std::vector<std::pair<std::string, std::string>>;

@@ -75,10 +75,29 @@ std::vector<std::string> blas_loaded() {
 
 std::string cpu_model() { return cpuinfo_field("model name"); }
 
-std::vector<CacheLevel> host_caches() {
+int count_cpu_list(const std::string& list) {
+  int n = 0;
+  std::istringstream in(list);
+  std::string range;
+  while (std::getline(in, range, ',')) {
+    int lo = 0, hi = 0;
+    char dash = 0;
+    std::istringstream r(range);
+    if (!(r >> lo)) return 1;
+    if (r >> dash) {
+      if (dash != '-' || !(r >> hi) || hi < lo || hi - lo > 1 << 20) return 1;
+    } else {
+      hi = lo;
+    }
+    n += hi - lo + 1;
+  }
+  return n > 0 ? n : 1;
+}
+
+std::vector<CacheLevel> host_caches(const std::string& root) {
   std::vector<CacheLevel> out;
   for (int i = 0;; ++i) {
-    std::string dir = "/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(i) + "/";
+    std::string dir = root + "/index" + std::to_string(i) + "/";
     std::string level = read_line(dir + "level");
     if (level.empty()) break;
     CacheLevel c;
@@ -87,6 +106,7 @@ std::vector<CacheLevel> host_caches() {
     c.size_bytes = parse_size(read_line(dir + "size"));
     c.ways = std::atoi(read_line(dir + "ways_of_associativity").c_str());
     c.line_bytes = std::atoi(read_line(dir + "coherency_line_size").c_str());
+    c.sharing_cpus = count_cpu_list(read_line(dir + "shared_cpu_list"));
     out.push_back(c);
   }
   return out;

@@ -104,7 +104,10 @@ Record measure(const MeasureConfig& c, const MeasurePolicy& p) {
                {"peak_activation_bytes", cost.peak_activation_bytes}};
   auto limits = load_machine_limits(cpu_model(), c.threads);
   r["roofline"] = limits ? roofline_json(static_cast<double>(cost.total.flops()),
-                                         static_cast<double>(cost.total.min_bytes), s.median, *limits)
+                                         static_cast<double>(cost.total.min_bytes),
+                                         working_set_bytes(static_cast<double>(cost.total.weight_bytes),
+                                                           static_cast<double>(cost.peak_activation_bytes)),
+                                         s.median, *limits)
                          : nlohmann::json(nullptr);
   if (counters.available()) {
     double n = s.n;
@@ -117,6 +120,7 @@ Record measure(const MeasureConfig& c, const MeasurePolicy& p) {
   }
   r["cache_sim"] = c.cache_sim.empty() ? nlohmann::json(nullptr)
                                        : simulate_cache(self_exe(), descriptor, sim, c.env, p.cache_sim_timeout_s);
+  r["compiled"] = {{"winograd_convs", run.exe->compiled_facts().winograd_convs}};
   r["environment"] = environment_json(run.choice);
   r["timestamp"] = utc_timestamp();
   return r;

@@ -31,24 +31,7 @@ std::map<std::string, double> mean_speedup_by(const std::vector<SpeedupPair>& pa
   return out;
 }
 
-std::string argmax(const std::map<std::string, double>& m) {
-  std::string best;
-  double v = -1;
-  for (const auto& [k, x] : m)
-    if (x > v) v = x, best = k;
-  return best;
-}
-
 }  // namespace
-
-std::string verdict_name(Verdict v) {
-  switch (v) {
-    case Verdict::Reproduced: return "reproduced";
-    case Verdict::NotReproduced: return "not reproduced";
-    case Verdict::NotMeasured: return "not measured";
-  }
-  return "?";
-}
 
 std::vector<SpeedupPair> speedup_pairs(const Dataset& d, const BackendRoles& roles) {
   std::map<std::string, const Measurement*> native;
@@ -104,14 +87,6 @@ Analysis analyse(const Dataset& d, const BackendRoles& roles) {
                           fmt::format("arithmetic mean {}, geometric mean {}, range {:.2f}x to {:.2f}x", pct(a.mean_speedup),
                                       pct(a.geomean_speedup), lo, hi),
                           2 * pairs.size()});
-    a.claims.push_back({"Acceleration speeds up every configuration",
-                        fmt::format("slowest pair {:.2f}x over {} pairs", lo, pairs.size()),
-                        lo > 1 ? Verdict::Reproduced : Verdict::NotReproduced});
-    a.claims.push_back({"Average speed-up 380 % (read as 3.8x)", pct(a.mean_speedup),
-                        std::abs(a.mean_speedup / 3.8 - 1) < 0.5 ? Verdict::Reproduced : Verdict::NotReproduced});
-  } else {
-    a.claims.push_back({"Acceleration speeds up every configuration", "no " + roles.native + "/" + roles.accelerated + " pairs", Verdict::NotMeasured});
-    a.claims.push_back({"Average speed-up 380 % (read as 3.8x)", "no pairs", Verdict::NotMeasured});
   }
 
   // 2. Per pattern at the deepest depth measured.
@@ -127,15 +102,6 @@ Analysis analyse(const Dataset& d, const BackendRoles& roles) {
     for (const auto& p : pairs) n += at_max(p) ? 2 : 0;
     for (const auto& [pat, s] : a.pattern_speedup_at_max_depth) text += fmt::format("{} {:.2f}x; ", pat, s);
     a.findings.push_back({fmt::format("Speed-up per pattern at depth {} (mean over batch and width)", a.max_depth), text, n});
-    std::string best = argmax(a.pattern_speedup_at_max_depth);
-    a.claims.push_back({"Depthwise bottleneck is accelerated most at depth 50 (550 %)",
-                        fmt::format("most accelerated at depth {}: {} ({:.2f}x); dw_bottleneck {}", a.max_depth, best,
-                                    a.pattern_speedup_at_max_depth[best],
-                                    a.pattern_speedup_at_max_depth.count("dw_bottleneck")
-                                        ? pct(a.pattern_speedup_at_max_depth["dw_bottleneck"]) : "not measured"),
-                        best == "dw_bottleneck" ? Verdict::Reproduced : Verdict::NotReproduced});
-  } else {
-    a.claims.push_back({"Depthwise bottleneck is accelerated most at depth 50 (550 %)", "no pattern pairs", Verdict::NotMeasured});
   }
 
   // 3. Zoo.
@@ -147,25 +113,6 @@ Analysis analyse(const Dataset& d, const BackendRoles& roles) {
     size_t n = 0;
     for (const auto& p : pairs) n += zoo(p) ? 2 : 0;
     a.findings.push_back({"Speed-up per zoo network", text, n});
-    std::string best = argmax(a.zoo_speedup);
-    a.claims.push_back({"DARTS gains most among the zoo networks (1200 %)",
-                        fmt::format("largest: {} ({:.2f}x)", best, a.zoo_speedup[best]),
-                        !a.zoo_speedup.count("darts") ? Verdict::NotMeasured
-                        : best == "darts"             ? Verdict::Reproduced
-                                                      : Verdict::NotReproduced});
-    const Measurement* fastest = nullptr;
-    for (const auto& p : pairs)
-      if (zoo(p) && p.accelerated->batch == 1 && (!fastest || p.accelerated->per_image_ms < fastest->per_image_ms))
-        fastest = p.accelerated;
-    a.claims.push_back({"MobileNetV2 has the lowest accelerated latency (about 2.4 ms)",
-                        fastest ? fmt::format("lowest at batch 1: {} {:.2f} ms", fastest->model, fastest->per_image_ms)
-                                : "no batch-1 zoo pairs",
-                        !fastest || !a.zoo_speedup.count("mobilenet_v2") ? Verdict::NotMeasured
-                        : fastest->model == "mobilenet_v2"               ? Verdict::Reproduced
-                                                                         : Verdict::NotReproduced});
-  } else {
-    a.claims.push_back({"DARTS gains most among the zoo networks (1200 %)", "no zoo pairs", Verdict::NotMeasured});
-    a.claims.push_back({"MobileNetV2 has the lowest accelerated latency (about 2.4 ms)", "no zoo pairs", Verdict::NotMeasured});
   }
 
   // 4. Does the speed-up grow with depth, with batch? Rank correlation.
@@ -181,12 +128,8 @@ Analysis analyse(const Dataset& d, const BackendRoles& roles) {
   double rho_depth = spearman(by_depth.x, by_depth.y), rho_batch = spearman(by_batch.x, by_batch.y);
   a.findings.push_back({"Does the speed-up grow with depth?", "Spearman rho(depth, speed-up) = " + num(rho_depth), 2 * by_depth.x.size()});
   a.findings.push_back({"Does the speed-up grow with batch?", "Spearman rho(batch, speed-up) = " + num(rho_batch), 2 * by_batch.x.size()});
-  auto grows = [](double rho) { return std::isnan(rho) ? Verdict::NotMeasured : rho > 0 ? Verdict::Reproduced : Verdict::NotReproduced; };
-  a.claims.push_back({"Speed-up grows with depth", "rho = " + num(rho_depth), grows(rho_depth)});
-  a.claims.push_back({"Speed-up grows with batch size", "rho = " + num(rho_batch), grows(rho_batch)});
 
   // 5. Latency vs FLOPs in the depth sweep and in the width sweep, per backend.
-  std::map<std::string, double> r_depth_by_backend, r_width_by_backend;
   for (const char* knob : {"depth", "width"}) {
     std::map<std::string, XY> by_backend;
     std::map<std::string, std::set<const Measurement*>> seen;
@@ -198,21 +141,9 @@ Analysis analyse(const Dataset& d, const BackendRoles& roles) {
         }
     for (const auto& [backend, xy] : by_backend) {
       double r = pearson(xy.x, xy.y), rho = spearman(xy.x, xy.y);
-      (std::string(knob) == "depth" ? r_depth_by_backend : r_width_by_backend)[backend] = r;
       a.findings.push_back({fmt::format("Latency vs FLOPs across the {} sweep on {}", knob, backend),
                             fmt::format("Pearson r = {}, Spearman rho = {}", num(r), num(rho)), xy.x.size()});
     }
-  }
-  if (r_depth_by_backend.count(roles.native) && r_width_by_backend.count(roles.native)) {
-    double rd = r_depth_by_backend[roles.native], rw = r_width_by_backend[roles.native];
-    a.claims.push_back({"FLOPs predict latency in the width sweep better than in the depth sweep",
-                        fmt::format("{}: r(width) = {} vs r(depth) = {}", roles.native, num(rw), num(rd)),
-                        std::isnan(rd) || std::isnan(rw) ? Verdict::NotMeasured
-                        : rw > rd                        ? Verdict::Reproduced
-                                                         : Verdict::NotReproduced});
-  } else {
-    a.claims.push_back({"FLOPs predict latency in the width sweep better than in the depth sweep",
-                        "depth or width sweep missing", Verdict::NotMeasured});
   }
 
   // 6. Cache misses: do they fall with acceleration, and do they follow latency?
@@ -236,13 +167,9 @@ Analysis analyse(const Dataset& d, const BackendRoles& roles) {
                                       num(spearman(miss_latency.x, miss_latency.y))),
                           2 * cache_pairs});
   }
-  a.claims.push_back({"Acceleration reduces last-level cache misses in all cases",
-                      cache_pairs ? fmt::format("fewer misses in {} of {} pairs", fewer, cache_pairs) : "no cache measurements",
-                      !cache_pairs ? Verdict::NotMeasured : fewer == cache_pairs ? Verdict::Reproduced : Verdict::NotReproduced});
 
   // 7. Width-scaling exponent per pattern and backend: latency ~ width^k.
   // One fit per series (pattern, backend, batch, other knobs fixed).
-  std::vector<double> dense_k, light_k;
   for (const auto& s : series_over(d, "width")) {
     XY xy;
     for (const auto* m : s.points) {
@@ -251,9 +178,6 @@ Analysis analyse(const Dataset& d, const BackendRoles& roles) {
     }
     PowerFit f = fit_power(xy.x, xy.y);
     a.width_exponents.push_back({s.pattern, s.backend, s.batch, f.k, f.r2, f.n});
-    if (s.backend != roles.native) continue;
-    bool dense = s.pattern == "standard" || s.pattern == "factorized" || s.pattern == "bottleneck";
-    (dense ? dense_k : light_k).push_back(f.k);
   }
   if (!a.width_exponents.empty()) {
     std::string text;
@@ -264,14 +188,6 @@ Analysis analyse(const Dataset& d, const BackendRoles& roles) {
     }
     a.findings.push_back({"Width-scaling exponent (latency ∝ width^k)", text, n});
   }
-  a.claims.push_back({"Width exponent ≈ 0.5 for standard/factorized/bottleneck vs ≈ 1 for depthwise and grouped",
-                      dense_k.empty() || light_k.empty()
-                          ? "width sweep missing on " + roles.native
-                          : fmt::format("{}: mean k {} (dense) vs {} (depthwise/grouped)", roles.native, num(mean(dense_k)),
-                                        num(mean(light_k))),
-                      dense_k.empty() || light_k.empty()                                        ? Verdict::NotMeasured
-                      : std::abs(mean(dense_k) - 0.5) < 0.25 && std::abs(mean(light_k) - 1) < 0.25 ? Verdict::Reproduced
-                                                                                                : Verdict::NotReproduced});
   return a;
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 // The study's findings computed from a Dataset: speed-ups of the accelerated
 // engine over the native framework, how they move with depth and batch, how
-// latency follows FLOPs and cache misses, width scaling, and a claim-by-claim
-// comparison with the study. Every number says how many measurements it rests on.
+// latency follows FLOPs and cache misses, width scaling. Every number says how
+// many measurements it rests on. The claim-by-claim comparison with the paper
+// is in claims.h.
 #include <map>
 #include <string>
 #include <vector>
@@ -40,15 +41,6 @@ struct Finding {
   size_t n = 0;       // measurements it rests on
 };
 
-enum class Verdict { Reproduced, NotReproduced, NotMeasured };
-std::string verdict_name(Verdict v);
-
-struct Claim {
-  std::string claim;  // what the study says
-  std::string here;   // what this machine shows
-  Verdict verdict = Verdict::NotMeasured;
-};
-
 struct WidthExponent {
   std::string pattern, backend;
   int64_t batch = 1;
@@ -58,7 +50,6 @@ struct WidthExponent {
 
 struct Analysis {
   std::vector<Finding> findings;
-  std::vector<Claim> claims;
   std::vector<WidthExponent> width_exponents;
   std::map<std::string, double> pattern_speedup_at_max_depth;  // pattern -> mean speed-up
   int64_t max_depth = 0;

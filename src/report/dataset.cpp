@@ -21,9 +21,9 @@ std::string machine_words(const study::MachineInfo& m) {
 }
 
 // Index of `e` in d.experiments, appending it the first time.
-size_t experiment_index(Dataset& d, const Experiment& e) {
+size_t experiment_index(Dataset& d, const StoredExperiment& e) {
   for (size_t i = 0; i < d.experiments.size(); ++i) {
-    const Experiment& x = d.experiments[i];
+    const StoredExperiment& x = d.experiments[i];
     if (x.unassigned == e.unassigned && x.sweep == e.sweep && x.name == e.name) return i;
   }
   d.experiments.push_back(e);
@@ -32,7 +32,7 @@ size_t experiment_index(Dataset& d, const Experiment& e) {
 
 }  // namespace
 
-std::string Experiment::label() const { return unassigned ? "unassigned" : sweep + "/" + name; }
+std::string StoredExperiment::label() const { return unassigned ? "unassigned" : sweep + "/" + name; }
 
 size_t Dataset::unassigned_rows() const {
   size_t n = 0;
@@ -64,7 +64,7 @@ std::vector<Dataset> load_machines(const std::string& db_path) {
     throw UsageError(db_path + " does not exist; run `formbench study` first to create a results store");
   study::Store store(db_path, study::StoreAccess::read_only);
 
-  std::map<int64_t, Experiment> experiments;
+  std::map<int64_t, StoredExperiment> experiments;
   for (const auto& e : store.experiments()) experiments[e.id] = {e.sweep, e.name, e.kind, false};
   std::map<std::pair<std::string, std::string>, std::vector<int64_t>> member_of;  // (descriptor, machine) -> ids
   for (const auto& mb : store.memberships())

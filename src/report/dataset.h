@@ -11,12 +11,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/memory_roofs.h"
 #include "models/descriptor.h"
 
 namespace fb::report {
 
 // A unit of a sweep (schema version 3): the rows one figure set draws.
-struct Experiment {
+struct StoredExperiment {
   std::string sweep, name;  // "quick", "depth"
   std::string kind;         // depth, width, cache, zoo, ablation, isa, other
   bool unassigned = false;  // rows that no experiment claims (stores before version 3)
@@ -42,6 +43,11 @@ struct Measurement {
   std::optional<double> ll_misses_sim;  // callgrind LL misses per inference
   std::optional<double> llc_misses_hw;  // hardware counter, per inference
   std::optional<double> achieved_gflops, intensity, peak_gflops, bandwidth_gbs;
+  std::optional<double> working_set_bytes;  // weights + peak activations per batch run
+  std::vector<MemoryRoof> roofs;            // the probed memory levels, fastest first; empty if never probed
+  int64_t winograd_convs = 0;               // convolutions the backend ran as Winograd
+  // The backend's facts (library versions, ISA, threads), as recorded.
+  std::vector<std::pair<std::string, std::string>> backend_facts;
   double foreign_cpu_pct = 0;
 
   // The descriptor without the backend: two measurements with the same key
@@ -62,7 +68,7 @@ struct UnreadableRow {
 struct Dataset {
   std::string machine_id;
   std::string machine;  // the machines table's facts in words: CPU, cores, memory, kernel, host
-  std::vector<Experiment> experiments;  // those with an ok row on this machine, in store order
+  std::vector<StoredExperiment> experiments;  // those with an ok row on this machine, in store order
   std::vector<Measurement> ok;
   int64_t failed = 0, skipped = 0;
   std::vector<UnreadableRow> unreadable;

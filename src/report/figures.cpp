@@ -15,11 +15,9 @@
 #include "common/process.h"
 #include "common/utf8.h"
 #include "report/escape.h"
+#include "report/roofline.h"
 
 namespace fb::report {
-namespace {
-
-const char* const kPatterns[] = {"standard", "factorized", "bottleneck", "dw_separable", "dw_bottleneck", "grouped"};
 
 // One colour per backend in every figure; other series (variants, ISAs) take
 // the rest of the palette by name.
@@ -30,6 +28,10 @@ std::string color_of(const std::string& series) {
   if (auto it = fixed.find(series); it != fixed.end()) return it->second;
   return palette[std::hash<std::string>{}(series) % std::size(palette)];
 }
+
+namespace {
+
+const char* const kPatterns[] = {"standard", "factorized", "bottleneck", "dw_separable", "dw_bottleneck", "grouped"};
 
 std::optional<double> misses_per_image(const Measurement& m) {
   auto v = m.llc_misses_hw ? m.llc_misses_hw : m.ll_misses_sim;
@@ -261,40 +263,6 @@ Figure zoo_figure(const Dataset& d, const BackendRoles& roles, const std::filesy
   return f;
 }
 
-Figure roofline_figure(const Dataset& d, const std::filesystem::path& dir) {
-  Figure f{"fig6_roofline", "", "Roofline (every measurement of this machine)", "", false, "", 0};
-  double peak = 0, bw = 0;
-  std::map<std::string, std::string> blocks;
-  for (const auto& m : d.ok) {
-    if (!m.achieved_gflops || !m.intensity || !m.isa.empty()) continue;
-    if (*m.achieved_gflops <= 0 || *m.intensity <= 0) continue;  // no place on the log-log axes
-    if (m.peak_gflops) peak = *m.peak_gflops;
-    if (m.bandwidth_gbs) bw = *m.bandwidth_gbs;
-    blocks[m.backend] += fmt::format("{} {}\n", *m.intensity, *m.achieved_gflops);
-    ++f.n;
-  }
-  if (!f.n || peak <= 0 || bw <= 0) {
-    f.missing = "no measurements with roofline figures (run `formbench machine` before the study)";
-    return f;
-  }
-  std::string data, clause;
-  int i = 0;
-  for (const auto& [backend, rows] : blocks) {
-    data += fmt::format("$r{} << EOD\n{}EOD\n", i, rows);
-    clause += fmt::format("$r{} using 1:2 with points pt 7 ps 0.6 lc rgb '{}' title {}, ", i, color_of(backend), gnuplot_string(backend));
-    ++i;
-  }
-  std::string body = fmt::format(
-      "set title 'Roofline: achieved GFLOP/s vs arithmetic intensity (min traffic)'\nset logscale xy\nset grid\n"
-      "set xlabel 'FLOP / byte'\nset ylabel 'GFLOP/s'\nset key bottom right\nset xrange [0.05:1000]\nroof(x) = (x*{} < {}) ? x*{} : {}\n"
-      "plot {}roof(x) with lines lw 2 lc rgb 'black' title 'roof: {:.0f} GFLOP/s, {:.1f} GB/s'\n",
-      bw, peak, bw, peak, clause, peak, bw);
-  render_gnuplot(dir, f.name, data, body, 900, 620);
-  f.drawn = true;
-  f.caption = fmt::format("{} measurements; peak and bandwidth from `formbench machine`.", f.n);
-  return f;
-}
-
 // Speed-up bought by each pass: latency with the pass switched off over
 // latency with everything on, same configuration.
 Figure ablation_figure(const Dataset& d, const BackendRoles& roles, const std::filesystem::path& dir,
@@ -393,7 +361,7 @@ std::vector<Figure> draw_figures(const Dataset& d, const Analysis&, const Backen
     return s;
   };
   for (size_t e = 0; e < d.experiments.size(); ++e) {
-    const Experiment& ex = d.experiments[e];
+    const StoredExperiment& ex = d.experiments[e];
     const Dataset sub = d.only(e);
     const std::string slug = file_slug(ex.label()), label = ex.label();
     const bool any = ex.kind == "other" || ex.unassigned;  // draw whatever its rows allow

@@ -30,6 +30,9 @@ std::vector<Figure> draw_figures(const Dataset& d, const Analysis& a, const Back
 // A store string as part of a file name: letters, digits, '-' and '_' only.
 std::string file_slug(const std::string& text);
 
+// The colour of a backend (or other series) in every figure.
+std::string color_of(const std::string& series);
+
 // Runs gnuplot on `body` twice (SVG, then PNG) so both files exist.
 // Throws fb::Error naming the script when gnuplot fails.
 void render_gnuplot(const std::filesystem::path& dir, const std::string& name, const std::string& data,

@@ -44,6 +44,14 @@ void write_csv(const std::filesystem::path& file, const std::vector<std::string>
 }
 
 std::string num(double v) { return fmt::format("{:.6g}", v); }
+
+// How to read the claims table; docs/report.md lists every claim and rule.
+constexpr const char* kClaimsPreamble =
+    "Each of the paper's quantitative statements, compared as a number: the paper's value, ours with its 95 % interval "
+    "(a seeded bootstrap over configurations for aggregates, so the same store prints the same intervals; the latencies' "
+    "own CIs for one configuration; Fisher z for correlations), and the rule that decides. 'Undecided' means the data "
+    "cannot decide: too few points, or an interval that straddles the rule's line. Explanations, where ours differs, "
+    "name only what this store shows about this machine.";
 std::string opt(const std::optional<double>& v) { return v ? num(*v) : ""; }
 
 // Machine facts shared by every record; what belongs to one backend or one
@@ -58,19 +66,31 @@ std::vector<std::pair<std::string, std::string>> environment_rows(const nlohmann
   return rows;
 }
 
+// Each distinct set of backend facts once, under the backends that recorded
+// it: every measurement carries its backend's facts, and variants (onednn,
+// onednn:nofuse) or siblings (torch, torch-jit) record the same ones.
 std::vector<std::pair<std::string, std::string>> backend_fact_rows(const Dataset& d) {
-  std::vector<std::pair<std::string, std::string>> rows;
-  for (const auto& [backend, env] : d.backend_environment) {
-    if (!env.contains("backend_facts") || !env["backend_facts"].is_object()) continue;
-    for (const auto& [k, v] : env["backend_facts"].items())
-      rows.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
+  using Facts = std::vector<std::pair<std::string, std::string>>;
+  std::vector<std::pair<Facts, std::vector<std::string>>> sets;  // facts -> backends, in order of first use
+  for (const auto& m : d.ok) {
+    if (m.backend_facts.empty()) continue;
+    auto it = std::find_if(sets.begin(), sets.end(), [&](const auto& s) { return s.first == m.backend_facts; });
+    if (it == sets.end()) it = sets.insert(sets.end(), {m.backend_facts, {}});
+    if (std::find(it->second.begin(), it->second.end(), m.backend) == it->second.end()) it->second.push_back(m.backend);
+  }
+  Facts rows;
+  for (const auto& [facts, backends] : sets) {
+    std::string names;
+    for (const auto& b : backends) names += (names.empty() ? "" : ", ") + b;
+    rows.emplace_back("backends", names);
+    rows.insert(rows.end(), facts.begin(), facts.end());
   }
   return rows;
 }
 
 // Each experiment of the machine with the number of its ok rows.
-std::vector<std::pair<const Experiment*, size_t>> experiment_rows(const Dataset& d) {
-  std::vector<std::pair<const Experiment*, size_t>> out;
+std::vector<std::pair<const StoredExperiment*, size_t>> experiment_row_counts(const Dataset& d) {
+  std::vector<std::pair<const StoredExperiment*, size_t>> out;
   for (size_t e = 0; e < d.experiments.size(); ++e) {
     size_t n = 0;
     for (const auto& m : d.ok) n += std::count(m.experiments.begin(), m.experiments.end(), e);
@@ -114,8 +134,9 @@ void write_tables(const ReportInputs& in, const std::filesystem::path& dir) {
     rows.push_back({w.pattern, w.backend, std::to_string(w.batch), num(w.k), num(w.r2), std::to_string(w.n)});
   write_csv(dir / "width_exponents.csv", {"pattern", "backend", "batch", "k", "r2", "points"}, rows);
   rows.clear();
-  for (const auto& c : in.analysis->claims) rows.push_back({c.claim, c.here, verdict_name(c.verdict)});
-  write_csv(dir / "claims.csv", {"study_claim", "this_machine", "verdict"}, rows);
+  for (const auto& c : *in.claims)
+    rows.push_back({c.id, c.claim, c.paper, c.ours, c.rule, verdict_name(c.verdict), c.why, c.explanation});
+  write_csv(dir / "claims.csv", {"id", "paper_claim", "paper_value", "ours_95ci", "rule", "verdict", "why", "explanation"}, rows);
 }
 
 void write_summary_md(const ReportInputs& in, const std::filesystem::path& file) {
@@ -126,15 +147,17 @@ void write_summary_md(const ReportInputs& in, const std::filesystem::path& file)
       << in.data->failed << " failed, " << in.data->skipped << " skipped, " << in.data->unreadable.size()
       << " unreadable. Native: " << md(in.roles->native) << ", accelerated: " << md(in.roles->accelerated)
       << ". Speed-up = native latency / accelerated latency; "
-      << "the study's percentages are read as ratios (380 % = 3.8x).\n\n## The study vs this machine\n\n"
-      << "| study claim | this machine | verdict |\n|---|---|---|\n";
-  for (const auto& c : in.analysis->claims)
-    out << "| " << md(c.claim) << " | " << md(c.here) << " | " << md(verdict_name(c.verdict)) << " |\n";
+      << "the study's percentages are read as ratios (380 % = 3.8x).\n\n## The paper vs this machine\n\n"
+      << kClaimsPreamble << "\n\n"
+      << "| paper's claim | paper | ours (95 % CI) | rule | verdict | why | explanation |\n|---|---|---|---|---|---|---|\n";
+  for (const auto& c : *in.claims)
+    out << "| " << md(c.claim) << " | " << md(c.paper) << " | " << md(c.ours) << " | " << md(c.rule) << " | "
+        << md(verdict_name(c.verdict)) << " | " << md(c.why) << " | " << md(c.explanation) << " |\n";
   out << "\n## Findings\n\n";
   for (const auto& f : in.analysis->findings) out << "- **" << md(f.title) << "**: " << md(f.value) << " (n = " << f.n << ")\n";
   out << "\n## Experiments\n\nMachine " << md(in.data->machine_id) << ": " << md(in.data->machine)
       << ". Each figure draws the rows of one experiment of this machine only.\n\n| experiment | kind | rows ok |\n|---|---|---|\n";
-  for (const auto& [e, n] : experiment_rows(*in.data))
+  for (const auto& [e, n] : experiment_row_counts(*in.data))
     out << "| " << md(e->label()) << " | " << md(e->kind) << " | " << n << " |\n";
   if (in.data->unassigned_rows()) out << "\n" << md(kUnassignedNote) << "\n";
   out << "\n## Figures\n\n";
@@ -159,7 +182,7 @@ void write_index_html(const ReportInputs& in, const std::filesystem::path& out_d
   out << "<!doctype html><html><head><meta charset=\"utf-8\"><title>formbench report</title><style>"
          "body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}"
          "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}"
-         "th{background:#f0f0f0}.reproduced{color:#070}.not-reproduced{color:#b00}.not-measured{color:#888}"
+         "th{background:#f0f0f0}.reproduced{color:#070}.not-reproduced{color:#b00}.undecided{color:#a60}.not-measured{color:#888}"
          "figure{margin:2em 0}img{max-width:100%;border:1px solid #ddd}figcaption{color:#555;font-size:90%}"
          "</style></head><body>\n<h1>formbench report</h1>\n";
   out << "<p>Store <code>" << html_escape(in.store_path) << "</code>: " << in.data->ok.size() << " measurements ok, "
@@ -168,12 +191,15 @@ void write_index_html(const ReportInputs& in, const std::filesystem::path& out_d
       << "</code>. " << (in.data->unreadable.empty() ? "" : fmt::format("{} rows could not be read (listed below). ", in.data->unreadable.size()))
       << "Speed-up = native latency / accelerated latency (per image, median); the study's percentages are read as "
          "ratios (380 % = 3.8x). FLOPs = 2 x MACs.</p>\n";
-  out << "<h2>The study vs this machine</h2>\n<table><tr><th>study claim</th><th>this machine</th><th>verdict</th></tr>\n";
-  for (const auto& c : in.analysis->claims) {
+  out << "<h2>The paper vs this machine</h2>\n<p>" << html_escape(kClaimsPreamble)
+      << "</p>\n<table><tr><th>paper's claim</th><th>paper</th><th>ours (95 % CI)</th><th>rule</th><th>verdict</th>"
+         "<th>explanation</th></tr>\n";
+  for (const auto& c : *in.claims) {
     std::string v = verdict_name(c.verdict), cls = v;
     std::replace(cls.begin(), cls.end(), ' ', '-');
-    out << "<tr><td>" << html_escape(c.claim) << "</td><td>" << html_escape(c.here) << "</td><td class=\"" << html_escape(cls) << "\">" << html_escape(v)
-        << "</td></tr>\n";
+    out << "<tr><td>" << html_escape(c.claim) << "</td><td>" << html_escape(c.paper) << "</td><td>" << html_escape(c.ours)
+        << "</td><td>" << html_escape(c.rule) << "</td><td class=\"" << html_escape(cls) << "\"><b>" << html_escape(v)
+        << "</b><br>" << html_escape(c.why) << "</td><td>" << html_escape(c.explanation) << "</td></tr>\n";
   }
   out << "</table>\n<h2>Findings</h2>\n<table><tr><th>question</th><th>result</th><th>n</th></tr>\n";
   for (const auto& f : in.analysis->findings)
@@ -181,7 +207,7 @@ void write_index_html(const ReportInputs& in, const std::filesystem::path& out_d
   out << "</table>\n<h2>Experiments</h2>\n<p>Machine <code>" << html_escape(in.data->machine_id) << "</code>: "
       << html_escape(in.data->machine) << ". Each figure draws the rows of one experiment of this machine only.</p>\n"
       << "<table><tr><th>experiment</th><th>kind</th><th>rows ok</th></tr>\n";
-  for (const auto& [e, n] : experiment_rows(*in.data))
+  for (const auto& [e, n] : experiment_row_counts(*in.data))
     out << "<tr><td>" << html_escape(e->label()) << "</td><td>" << html_escape(e->kind) << "</td><td>" << n << "</td></tr>\n";
   out << "</table>\n";
   if (in.data->unassigned_rows()) out << "<p>" << html_escape(kUnassignedNote) << "</p>\n";

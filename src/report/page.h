@@ -1,10 +1,11 @@
 #pragma once
 // Writers for the report's outputs: index.html (self-contained), summary.md
-// and tables/*.csv, all from the same Dataset, Analysis and figures.
+// and tables/*.csv, all from the same Dataset, Analysis, claims and figures.
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "report/claims.h"
 #include "report/figures.h"
 
 namespace fb::report {
@@ -13,6 +14,7 @@ struct ReportInputs {
   std::string store_path;
   const Dataset* data;
   const Analysis* analysis;
+  const std::vector<ClaimRow>* claims;
   const BackendRoles* roles;
   const std::vector<Figure>* figures;
 };

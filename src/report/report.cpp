@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "common/paths.h"
+#include "report/claims.h"
 #include "report/escape.h"
 #include "report/figures.h"
 #include "report/page.h"
@@ -16,9 +17,10 @@ namespace {
 void write_machine_report(const std::string& db_path, const Dataset& data, const BackendRoles& roles,
                           const std::filesystem::path& dir, ReportSummary& s) {
   Analysis analysis = analyse(data, roles);
+  std::vector<ClaimRow> claims = evaluate_claims(data, roles);
   std::filesystem::create_directories(dir);
   std::vector<Figure> figures = draw_figures(data, analysis, roles, dir / "figures");
-  ReportInputs in{db_path, &data, &analysis, &roles, &figures};
+  ReportInputs in{db_path, &data, &analysis, &claims, &roles, &figures};
   write_tables(in, dir / "tables");
   write_summary_md(in, dir / "summary.md");
   write_index_html(in, dir);

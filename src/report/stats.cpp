@@ -1,6 +1,8 @@
 #include "report/stats.h"
 
 #include <algorithm>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/students_t.hpp>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -79,6 +81,57 @@ PowerFit fit_power(const std::vector<double>& x, const std::vector<double>& y) {
   f.a = std::exp(my - f.k * mx);
   f.r2 = (sxx > 0 && syy > 0) ? (sxy * sxy) / (sxx * syy) : 1.0;
   return f;
+}
+
+ExponentInterval power_exponent_interval(const std::vector<double>& x, const std::vector<double>& y) {
+  std::vector<double> lx, ly;
+  for (size_t i = 0; i < x.size() && i < y.size(); ++i)
+    if (x[i] > 0 && y[i] > 0) {
+      lx.push_back(std::log(x[i]));
+      ly.push_back(std::log(y[i]));
+    }
+  const size_t n = lx.size();
+  if (n < 3) return {kNaN, kNaN};
+  const double mx = mean(lx), my = mean(ly);
+  double sxy = 0, sxx = 0;
+  for (size_t i = 0; i < n; ++i) {
+    sxy += (lx[i] - mx) * (ly[i] - my);
+    sxx += (lx[i] - mx) * (lx[i] - mx);
+  }
+  if (sxx <= 0) return {kNaN, kNaN};
+  const double k = sxy / sxx, a = my - k * mx;
+  double sse = 0;
+  for (size_t i = 0; i < n; ++i) sse += std::pow(ly[i] - (a + k * lx[i]), 2);
+  const double se = std::sqrt(sse / static_cast<double>(n - 2) / sxx);
+  const double t = boost::math::quantile(boost::math::students_t(static_cast<double>(n - 2)), 0.975);
+  return {k - t * se, k + t * se};
+}
+
+Correlation pearson_test(const std::vector<double>& x, const std::vector<double>& y) {
+  Correlation c{pearson(x, y), kNaN, kNaN, kNaN, std::min(x.size(), y.size())};
+  if (std::isnan(c.r)) return c;
+  const double n = static_cast<double>(c.n);
+  const double r = std::clamp(c.r, -1.0, 1.0);
+  if (std::abs(r) >= 1) c.p = 0;
+  else {
+    const double t = r * std::sqrt((n - 2) / (1 - r * r));
+    c.p = 2 * boost::math::cdf(boost::math::complement(boost::math::students_t(n - 2), std::abs(t)));
+  }
+  if (c.n >= 4) {
+    const double z = std::atanh(std::clamp(r, -0.999999999, 0.999999999)), se = 1 / std::sqrt(n - 3);
+    const double q = boost::math::quantile(boost::math::normal(), 0.975);
+    c.low = std::tanh(z - q * se);
+    c.high = std::tanh(z + q * se);
+  }
+  return c;
+}
+
+double correlation_difference_p(const Correlation& a, const Correlation& b) {
+  if (std::isnan(a.r) || std::isnan(b.r) || a.n < 4 || b.n < 4) return kNaN;
+  auto z = [](double r) { return std::atanh(std::clamp(r, -0.999999999, 0.999999999)); };
+  const double se = std::sqrt(1 / (static_cast<double>(a.n) - 3) + 1 / (static_cast<double>(b.n) - 3));
+  const double d = std::abs(z(a.r) - z(b.r)) / se;
+  return 2 * boost::math::cdf(boost::math::complement(boost::math::normal(), d));
 }
 
 }  // namespace fb::report

@@ -18,4 +18,24 @@ struct PowerFit {
 };
 PowerFit fit_power(const std::vector<double>& x, const std::vector<double>& y);
 
+// The exponent's 95 % confidence interval from the fit's residuals (Student t
+// with n - 2 degrees of freedom). NaN when n < 3.
+struct ExponentInterval {
+  double low, high;
+};
+ExponentInterval power_exponent_interval(const std::vector<double>& x, const std::vector<double>& y);
+
+// A correlation with its 95 % confidence interval (Fisher z) and two-sided
+// p-value (Student t, n - 2 degrees of freedom, for H0: no correlation).
+// All NaN when r is NaN; the interval is NaN when n < 4.
+struct Correlation {
+  double r, low, high, p;
+  size_t n;
+};
+Correlation pearson_test(const std::vector<double>& x, const std::vector<double>& y);
+
+// Two-sided p-value that two correlations from independent samples differ
+// (Fisher z). NaN when either has fewer than 4 points.
+double correlation_difference_p(const Correlation& a, const Correlation& b);
+
 }  // namespace fb::report

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "report/experiment_rows.h"
 #include "report/report.h"
 #include "report/synthetic_store.h"
 #include "study/sqlite.h"
@@ -202,6 +203,26 @@ TEST_F(Experiments, AVersion2StoreReportsItsRowsAsUnassigned) {
   auto q = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
   ASSERT_TRUE(q.step());
   EXPECT_EQ(q.text(0), "2");
+}
+
+// The claims read rows through experiment_rows(): a row the store assigns is
+// judged by its experiments' kinds, not by what its descriptor looks like.
+TEST_F(Experiments, TheClaimsRowsFollowTheStoredExperiments) {
+  Fixture f = two_machines();
+  std::erase_if(f.rows, [](const FakeRow& r) { return r.machine != "machine-a"; });
+  // A series over depth that its spec calls an 'isa' experiment: no depth rows.
+  for (int depth : {10, 20})
+    f.rows.push_back({.descriptor = fmt::format("pattern:grouped depth={} width=32 res=64 backend=torch batch=1 threads=2", depth),
+                      .ms_per_image = 500.0 + depth, .machine = "machine-a", .experiments = {{"caps", "isa"}}});
+  test::write_fake_store(db_, f.rows);
+  Dataset d = load_dataset(db_);
+  std::multiset<double> depth_rows, cache_rows, zoo_rows;
+  for (const auto* m : experiment_rows(d, Experiment::Depth)) depth_rows.insert(m->per_image_ms);
+  for (const auto* m : experiment_rows(d, Experiment::CacheDepth)) cache_rows.insert(m->per_image_ms);
+  for (const auto* m : experiment_rows(d, Experiment::Zoo)) zoo_rows.insert(m->per_image_ms);
+  EXPECT_EQ(depth_rows, f.expected.at({"machine-a", "depth"}));
+  EXPECT_EQ(cache_rows, f.expected.at({"machine-a", "cache"}));
+  EXPECT_EQ(zoo_rows, f.expected.at({"machine-a", "zoo"}));
 }
 
 }  // namespace

@@ -350,6 +350,7 @@ class Compiler {
       tune_notes_.push_back(fmt::format("{} ({}): {} {:.3f} ms vs {} {:.3f} ms -> {}", s.covers[0], key,
                                         direct.impl_info_str(), t_direct, wino.impl_info_str(), t_wino,
                                         win ? "winograd" : "direct"));
+    if (win) ++prog_.winograd_convs;
     return win ? wino : direct;
   }
 

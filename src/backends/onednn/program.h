@@ -30,6 +30,7 @@ class Program final : public Executable {
  public:
   void run(const float* input, float* output) override;
   std::string explain() const override { return explain_; }
+  CompiledFacts compiled_facts() const override { return {winograd_convs}; }
 
   dnnl::engine engine{dnnl::engine::kind::cpu, 0};
   dnnl::stream stream{engine};
@@ -38,6 +39,7 @@ class Program final : public Executable {
   AlignedBytes arena, scratch;
   std::vector<dnnl::memory> constants;  // packed weights, owned here
   int threads = 1;
+  int winograd_convs = 0;  // convolutions compiled to oneDNN's Winograd algorithm
   std::string explain_;
 };
 

@@ -7,6 +7,7 @@
 //   env.FAKE=cutchar  100 KB of 3-byte characters on stderr (every tail is cut
 //                     mid-character), then exit 1 without a record
 //   env.FAKE=closefds closes stdout and stderr, then sleeps 60 s
+//   env.FAKE=badfield an ok record whose per_image_ms.median is a string
 // It is also the crashing/hanging child of the measurement tests, so the real
 // formbench binary needs no test-only switches.
 // Environment: FAKE_MEASURE_SLEEP_MS sleeps first; FAKE_MEASURE_LOG appends
@@ -69,6 +70,7 @@ int main(int argc, char** argv) {
   t.json = {{"counters", {{"available", false}, {"reason", "fake"}}}};
   nlohmann::json r = t;
   if (!has("cache_sim=")) r["cache_sim"] = nullptr;
+  if (has("env.FAKE=badfield")) r["per_image_ms"]["median"] = "fast";
   if (const char* log = std::getenv("FAKE_MEASURE_LOG")) std::ofstream(log, std::ios::app) << d << "\n";
   std::printf("some library chatter\n%s\n", r.dump().c_str());
   return r["status"] == "ok" ? 0 : 1;

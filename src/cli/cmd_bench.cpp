@@ -10,6 +10,7 @@
 #include "common/loader_env.h"
 #include "measure/child_process.h"
 #include "measure/config.h"
+#include "measure/record.h"
 #include "cli/preflight.h"
 
 namespace fb::cli {
@@ -53,8 +54,6 @@ std::vector<MeasureConfig> configs(const BenchArgs& a) {
   return out;
 }
 
-double per_image(const Record& r, const char* key) { return r["per_image_ms"][key].get<double>(); }
-
 // Milliseconds with about four significant digits, never in exponent form.
 std::string ms(double x) { return fmt::format("{:.{}f}", x, x >= 100 ? 1 : x >= 10 ? 2 : x >= 1 ? 3 : 4); }
 
@@ -64,23 +63,29 @@ void print_table(const std::vector<MeasureConfig>& cs, const std::vector<Record>
              "ms/image", "95% CI of median", "speed-up", "foreign", "n", "status");
   double base = 0;
   for (size_t i = 0; i < cs.size(); ++i) {
-    const Record& r = rs[i];
     bool first = i == 0 || cs[i].batch != cs[i - 1].batch || cs[i].threads != cs[i - 1].threads;
-    if (r["status"] != "ok") {
+    MeasurementRecord r;
+    std::string error;
+    try {
+      r = rs[i].get<MeasurementRecord>();  // the record's one reader (measure/record.h)
+      if (r.status != "ok") error = r.error;
+      else if (!r.per_image_ms || !r.latency_ms) error = "the record has no latency";
+    } catch (const UsageError& e) {
+      error = e.what();
+    }
+    if (!error.empty()) {
       if (first) base = 0;
-      fmt::print("{:>5} {:>7}  {:<18} {:>12}  failed: {}\n", cs[i].batch, cs[i].threads, cs[i].backend, "-",
-                 r.value("error", ""));
+      fmt::print("{:>5} {:>7}  {:<18} {:>12}  failed: {}\n", cs[i].batch, cs[i].threads, cs[i].backend, "-", error);
       continue;
     }
-    double med = per_image(r, "median");
+    double med = r.per_image_ms->median;
     if (first) base = med;
     std::string speedup = base > 0 ? fmt::format("{:.2f}x", base / med) : "-";
-    std::string ci = fmt::format("[{}, {}]", ms(per_image(r, "ci95_low")), ms(per_image(r, "ci95_high")));
-    std::string status = r["interference"].get<std::string>();
-    if (!r["latency_ms"]["target_met"].get<bool>()) status += ", CI target not met";
+    std::string ci = fmt::format("[{}, {}]", ms(r.per_image_ms->ci95_low), ms(r.per_image_ms->ci95_high));
+    std::string status = r.interference;
+    if (!r.latency_ms->target_met) status += ", CI target not met";
     fmt::print("{:>5} {:>7}  {:<18} {:>12} {:>23} {:>9} {:>7.1f}% {:>6}  {}\n", cs[i].batch, cs[i].threads,
-               cs[i].backend, ms(med), ci, speedup, r["foreign_cpu_pct"].get<double>(), r["latency_ms"]["n"].get<int>(),
-               status);
+               cs[i].backend, ms(med), ci, speedup, r.foreign_cpu_pct.value_or(0), r.latency_ms->n, status);
   }
   fmt::print("\nspeed-up: per-image median of the first backend / this one, at the same batch and threads\n");
 }

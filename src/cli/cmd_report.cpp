@@ -16,8 +16,9 @@ void add_report_command(CLI::App& app) {
   cmd->add_option("--accelerated", roles->accelerated, "backend that plays the accelerated engine")->capture_default_str();
   cmd->callback([db, out, roles] {
     auto s = report::write_report(*db, *out, *roles);
-    fmt::print("report: {} measurements, {} figures drawn, {} not drawn (no data)\n{}\n", s.measurements, s.figures_drawn,
-               s.figures_missing, s.index.string());
+    fmt::print("report: {} measurements{}, {} figures drawn, {} not drawn (no data)\n{}\n", s.measurements,
+               s.machines > 1 ? fmt::format(" of {} machines (one report each, linked from the index)", s.machines) : "",
+               s.figures_drawn, s.figures_missing, s.index.string());
   });
 }
 

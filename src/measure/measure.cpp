@@ -15,6 +15,7 @@
 #include "measure/counters.h"
 #include "measure/environment.h"
 #include "measure/machine_probe.h"
+#include "measure/record.h"
 
 namespace fb {
 namespace {
@@ -40,14 +41,12 @@ Prepared prepare(const MeasureConfig& c, const MeasurePolicy& p) {
   return r;
 }
 
-nlohmann::json ms_summary(const Summary& s) {
+LatencyStats ms_summary(const Summary& s) {
   auto ms = [](double x) { return x * 1e3; };
-  std::vector<double> samples;
-  for (double x : s.samples) samples.push_back(ms(x));
-  return {{"n", s.n}, {"median", ms(s.median)}, {"mean", ms(s.mean)}, {"min", ms(s.min)}, {"max", ms(s.max)},
-          {"p10", ms(s.p10)}, {"p90", ms(s.p90)}, {"stddev", ms(s.stddev)}, {"cv", s.cv},
-          {"ci95_low", ms(s.ci_low)}, {"ci95_high", ms(s.ci_high)}, {"target_met", s.target_met},
-          {"samples", samples}};
+  LatencyStats l{s.n, ms(s.median), ms(s.mean), ms(s.min), ms(s.max), ms(s.p10), ms(s.p90), ms(s.stddev), s.cv,
+                 ms(s.ci_low), ms(s.ci_high), s.target_met, {}};
+  for (double x : s.samples) l.samples.push_back(ms(x));
+  return l;
 }
 
 }  // namespace
@@ -83,18 +82,20 @@ Record measure(const MeasureConfig& c, const MeasurePolicy& p) {
   const Summary& s = g.summary;
 
   GraphCost cost = cost_of(run.graph);
-  Record r;
-  r["descriptor"] = descriptor;
-  r["status"] = "ok";
-  r["error"] = "";
+  // The typed fields through the record's owner (measure/record.h); the
+  // sections it does not model are added as JSON.
+  MeasurementRecord t;
+  t.descriptor = descriptor;
+  t.status = "ok";
+  t.latency_ms = ms_summary(s);
+  t.per_image_ms = PerImageMs{s.median * 1e3 / c.batch, s.ci_low * 1e3 / c.batch, s.ci_high * 1e3 / c.batch};
+  t.foreign_cpu_pct = g.foreign_pct;
+  t.interference = interference_label(g.quiet, g.retries);
+  Record r = t;
   r["model"] = c.model.str();
   r["backend"] = run.choice.str();
   r["batch"] = c.batch;
   r["threads"] = c.threads;
-  r["latency_ms"] = ms_summary(s);
-  r["per_image_ms"] = {{"median", s.median * 1e3 / c.batch},
-                       {"ci95_low", s.ci_low * 1e3 / c.batch},
-                       {"ci95_high", s.ci_high * 1e3 / c.batch}};
   r["cost"] = {{"per", "batch"},
                {"macs", cost.total.macs},
                {"flops", cost.total.flops()},
@@ -120,8 +121,6 @@ Record measure(const MeasureConfig& c, const MeasurePolicy& p) {
   r["cache_sim"] = c.cache_sim.empty() ? nlohmann::json(nullptr)
                                        : simulate_cache(self_exe(), descriptor, sim, c.env, p.cache_sim_timeout_s);
   r["compiled"] = {{"winograd_convs", run.exe->compiled_facts().winograd_convs}};
-  r["foreign_cpu_pct"] = g.foreign_pct;
-  r["interference"] = interference_label(g.quiet, g.retries);
   r["environment"] = environment_json(run.choice);
   r["timestamp"] = utc_timestamp();
   return r;

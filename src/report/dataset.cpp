@@ -1,82 +1,139 @@
-// Reading the store: every row of measurements, each checked on its own, so
-// one bad row is listed (by id, with the reason) and never stops the report.
+// Reading the store: every row of measurements through the store's API, read
+// only, grouped by machine, each row checked on its own, so one bad row is
+// listed (by id, with the reason) and never stops the report.
 #include "report/dataset.h"
 
-#include <sqlite3.h>
+#include <fmt/core.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
-#include <memory>
 
 #include "common/error.h"
+#include "study/store.h"
 
 namespace fb::report {
 namespace {
 
-// Column text with its real length (a NUL inside a value is kept, not cut).
-std::string column_text(sqlite3_stmt* stmt, int col) {
-  const unsigned char* t = sqlite3_column_text(stmt, col);
-  if (!t) return {};
-  return std::string(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(stmt, col)));
+std::string machine_words(const study::MachineInfo& m) {
+  return fmt::format("{}, {} logical cores, {:.1f} GiB, kernel {}, host {}", m.cpu_model, m.cores,
+                     static_cast<double>(m.memory_bytes) / (1024.0 * 1024 * 1024), m.kernel, m.hostname);
+}
+
+// Index of `e` in d.experiments, appending it the first time.
+size_t experiment_index(Dataset& d, const StoredExperiment& e) {
+  for (size_t i = 0; i < d.experiments.size(); ++i) {
+    const StoredExperiment& x = d.experiments[i];
+    if (x.unassigned == e.unassigned && x.sweep == e.sweep && x.name == e.name) return i;
+  }
+  d.experiments.push_back(e);
+  return d.experiments.size() - 1;
 }
 
 }  // namespace
 
-Dataset load_dataset(const std::string& db_path) {
+std::string StoredExperiment::label() const { return unassigned ? "unassigned" : sweep + "/" + name; }
+
+size_t Dataset::unassigned_rows() const {
+  size_t n = 0;
+  for (const auto& m : ok)
+    for (size_t e : m.experiments) n += experiments[e].unassigned;
+  return n;
+}
+
+Dataset Dataset::only(size_t e) const {
+  Dataset d;
+  d.machine_id = machine_id;
+  d.machine = machine;
+  d.experiments = {experiments.at(e)};
+  for (const auto& m : ok)
+    if (std::find(m.experiments.begin(), m.experiments.end(), e) != m.experiments.end()) {
+      d.ok.push_back(m);
+      d.ok.back().experiments = {0};
+    }
+  d.failed = failed;
+  d.skipped = skipped;
+  d.unreadable = unreadable;
+  d.environment = environment;
+  d.backend_environment = backend_environment;
+  return d;
+}
+
+std::vector<Dataset> load_machines(const std::string& db_path) {
   if (!std::filesystem::exists(db_path))
     throw UsageError(db_path + " does not exist; run `formbench study` first to create a results store");
-  sqlite3* raw = nullptr;
-  if (sqlite3_open_v2(db_path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-    std::string msg = raw ? sqlite3_errmsg(raw) : "out of memory";
-    sqlite3_close(raw);
-    throw UsageError("cannot open " + db_path + ": " + msg);
-  }
-  std::unique_ptr<sqlite3, int (*)(sqlite3*)> db(raw, sqlite3_close);
-  sqlite3_stmt* raw_stmt = nullptr;
-  const char* sql = "SELECT rowid, descriptor, status, record_json FROM measurements ORDER BY rowid";
-  if (sqlite3_prepare_v2(db.get(), sql, -1, &raw_stmt, nullptr) != SQLITE_OK)
-    throw UsageError(db_path + " is not a formbench results store (" + sqlite3_errmsg(db.get()) + ")");
-  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw_stmt, sqlite3_finalize);
+  study::Store store(db_path, study::StoreAccess::read_only);
 
-  Dataset data;
-  std::map<std::string, int64_t> first_row;  // descriptor -> id of the ok row drawn for it
-  int rc;
-  while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
-    const int64_t id = sqlite3_column_int64(stmt.get(), 0);
-    const std::string descriptor = column_text(stmt.get(), 1), status = column_text(stmt.get(), 2);
-    auto unreadable = [&](const std::string& why) { data.unreadable.push_back({id, descriptor, why}); };
-    if (status == "failed") ++data.failed;
-    else if (status == "skipped") ++data.skipped;
-    if (status == "failed" || status == "skipped") continue;
-    if (status != "ok") {
-      unreadable("unknown status '" + status + "' (expected ok, failed or skipped)");
-      continue;
+  std::map<int64_t, StoredExperiment> experiments;
+  for (const auto& e : store.experiments()) experiments[e.id] = {e.sweep, e.name, e.kind, false};
+  std::map<std::pair<std::string, std::string>, std::vector<int64_t>> member_of;  // (descriptor, machine) -> ids
+  for (const auto& mb : store.memberships())
+    if (experiments.count(mb.experiment_id)) member_of[{mb.descriptor, mb.machine_id}].push_back(mb.experiment_id);
+
+  std::vector<Dataset> machines;
+  std::map<std::string, size_t> by_id;
+  auto dataset_of = [&](const std::string& id) -> Dataset& {
+    auto [it, fresh] = by_id.emplace(id, machines.size());
+    if (fresh) {
+      machines.emplace_back().machine_id = id;
+      auto info = store.machine(id);
+      machines.back().machine = info ? machine_words(*info) : "not in the machines table";
     }
-    auto record = nlohmann::json::parse(column_text(stmt.get(), 3), nullptr, /*allow_exceptions=*/false);
+    return machines[it->second];
+  };
+  for (const auto& info : store.machines()) dataset_of(info.id);  // the table's order
+
+  store.for_each([&](const study::Measurement& row) {
+    Dataset& data = dataset_of(row.machine_id);
+    auto unreadable = [&](const std::string& why) { data.unreadable.push_back({row.id, row.descriptor, why}); };
+    if (row.status == "failed") ++data.failed;
+    else if (row.status == "skipped") ++data.skipped;
+    if (row.status == "failed" || row.status == "skipped") return;
+    if (row.status != "ok") {
+      unreadable("unknown status '" + row.status + "' (expected ok, failed or skipped)");
+      return;
+    }
+    auto record = nlohmann::json::parse(row.record_json, nullptr, /*allow_exceptions=*/false);
     if (record.is_discarded()) {
       unreadable("record_json is not valid JSON");
-      continue;
-    }
-    // Two machines' rows for one configuration (a merged store): one is drawn,
-    // so a figure never mixes machines within a point.
-    if (auto it = first_row.find(descriptor); it != first_row.end()) {
-      unreadable("same descriptor as row " + std::to_string(it->second) + ", which is drawn instead");
-      continue;
+      return;
     }
     try {
-      data.ok.push_back(measurement_from_record(descriptor, record));
+      data.ok.push_back(measurement_from_record(row.descriptor, record));
     } catch (const std::exception& e) {
       unreadable(e.what());
-      continue;
+      return;
     }
-    first_row.emplace(descriptor, id);
+    Measurement& m = data.ok.back();
+    m.row_id = row.id;
+    m.machine_id = row.machine_id;
+    auto it = member_of.find({row.descriptor, row.machine_id});
+    if (it == member_of.end()) {
+      m.experiments.push_back(experiment_index(data, {"", "unassigned", "other", true}));
+    } else {
+      for (int64_t id : it->second) m.experiments.push_back(experiment_index(data, experiments[id]));
+    }
     if (record.contains("environment")) {
       if (data.environment.is_null()) data.environment = record["environment"];
-      data.backend_environment.emplace(data.ok.back().backend, record["environment"]);
+      data.backend_environment.emplace(m.backend, record["environment"]);
     }
-  }
-  if (rc != SQLITE_DONE) throw Error("reading " + db_path + ": " + sqlite3_errmsg(db.get()));
-  return data;
+  });
+  std::erase_if(machines, [](const Dataset& d) {
+    return d.ok.empty() && d.unreadable.empty() && d.failed == 0 && d.skipped == 0;
+  });
+  return machines;
+}
+
+Dataset load_dataset(const std::string& db_path) {
+  std::vector<Dataset> machines = load_machines(db_path);
+  if (machines.empty()) return {};
+  if (machines.size() == 1) return std::move(machines.front());
+  std::string ids;
+  for (const auto& d : machines) ids += (ids.empty() ? "" : ", ") + d.machine_id;
+  throw UsageError(fmt::format("{} holds measurements of {} machines ({}); their latencies cannot be compared with "
+                               "each other. Read them one machine at a time (`formbench report` draws one section "
+                               "per machine)",
+                               db_path, machines.size(), ids));
 }
 
 }  // namespace fb::report

@@ -1,7 +1,9 @@
 #pragma once
 // What the report reads: every stored measurement, its descriptor taken apart
-// into the fields analysis groups by, and the figures its record carries.
-// The report reads the store only; it never measures.
+// into the fields analysis groups by, and the figures its record carries,
+// one Dataset per machine (latencies of two machines are never compared),
+// each row knowing the experiments it belongs to. The report reads the store
+// (through fb::study::Store) only; it never measures.
 #include <map>
 #include <optional>
 #include <string>
@@ -14,7 +16,18 @@
 
 namespace fb::report {
 
+// A unit of a sweep (schema version 3): the rows one figure set draws.
+struct StoredExperiment {
+  std::string sweep, name;  // "quick", "depth"
+  std::string kind;         // depth, width, cache, zoo, ablation, isa, other
+  bool unassigned = false;  // rows that no experiment claims (stores before version 3)
+  std::string label() const;  // "quick/depth" or "unassigned"
+};
+
 struct Measurement {
+  int64_t row_id = 0;       // the store's row id
+  std::string machine_id;
+  std::vector<size_t> experiments;  // indices into Dataset::experiments
   std::string descriptor;
   Descriptor fields;
   std::string model;    // "pattern:standard", "resnet50"
@@ -53,11 +66,19 @@ struct UnreadableRow {
 };
 
 struct Dataset {
+  std::string machine_id;
+  std::string machine;  // the machines table's facts in words: CPU, cores, memory, kernel, host
+  std::vector<StoredExperiment> experiments;  // those with an ok row on this machine, in store order
   std::vector<Measurement> ok;
   int64_t failed = 0, skipped = 0;
   std::vector<UnreadableRow> unreadable;
   nlohmann::json environment;  // of the first ok record: machine, versions
   std::map<std::string, nlohmann::json> backend_environment;  // first ok record per backend
+
+  // The ok rows of experiments[e] only (failed, skipped and unreadable rows
+  // and the environment are kept): what one experiment's figures draw.
+  Dataset only(size_t e) const;
+  size_t unassigned_rows() const;  // ok rows of no experiment
 };
 
 // Parses one record (the JSON `formbench measure` prints). Throws UsageError
@@ -65,9 +86,15 @@ struct Dataset {
 // malformed or out of range (see docs/report.md, "Hostile stores").
 Measurement measurement_from_record(const std::string& descriptor, const nlohmann::json& record);
 
-// Reads measurements(descriptor, status, record_json) from a results store.
-// Throws UsageError when the file is missing or is not a formbench store; a
-// row that cannot be used goes to `unreadable` and the rest are read.
+// Reads a results store through fb::study::Store, read-only: one Dataset per
+// machine that has a row, in the machines table's order. Throws UsageError
+// when the file is missing or is not a formbench store; a row that cannot be
+// used goes to its machine's `unreadable` and the rest are read.
+std::vector<Dataset> load_machines(const std::string& db_path);
+
+// The Dataset of a store that holds one machine's rows (an empty one for an
+// empty store). UsageError naming the machines when it holds several: their
+// latencies must not be compared; report them one by one (load_machines).
 Dataset load_dataset(const std::string& db_path);
 
 }  // namespace fb::report

@@ -9,6 +9,20 @@ namespace {
 bool simulated(const Measurement& m) { return m.fields.get("cache_sim").has_value(); }
 bool has_misses(const Measurement& m) { return m.ll_misses_sim.has_value() || m.llc_misses_hw.has_value(); }
 
+// A row the store links to experiments of a known kind is judged by them; a
+// row of no experiment (a store before schema version 3, a Dataset built by
+// hand) or only of 'other' ones by its descriptor, as below.
+bool assigned(const Dataset& d, const Measurement& m) {
+  for (size_t e : m.experiments)
+    if (e < d.experiments.size() && !d.experiments[e].unassigned && d.experiments[e].kind != "other") return true;
+  return false;
+}
+bool of_kind(const Dataset& d, const Measurement& m, const std::string& kind) {
+  for (size_t e : m.experiments)
+    if (e < d.experiments.size() && !d.experiments[e].unassigned && d.experiments[e].kind == kind) return true;
+  return false;
+}
+
 // Pattern rows that belong to a series over `knob` (at least two values of
 // it, all else equal). Timed rows: not under the cache simulator, not
 // ISA-capped (those are the ISA experiment's). Cache rows: under the
@@ -18,6 +32,7 @@ std::vector<const Measurement*> sweep(const Dataset& d, const std::string& knob,
   std::map<std::string, std::set<std::string>> values;
   auto member = [&](const Measurement& m) {
     if (m.pattern.empty() || !m.fields.get(knob)) return false;
+    if (assigned(d, m)) return of_kind(d, m, cache ? "cache" : knob);
     if (cache) return simulated(m) || (has_misses(m) && m.isa.empty());
     return !simulated(m) && m.isa.empty();
   };
@@ -52,7 +67,7 @@ std::vector<const Measurement*> experiment_rows(const Dataset& d, Experiment e) 
   }
   std::vector<const Measurement*> out;
   for (const auto& m : d.ok)
-    if (m.pattern.empty() && m.isa.empty()) out.push_back(&m);
+    if (assigned(d, m) ? of_kind(d, m, "zoo") : m.pattern.empty() && m.isa.empty()) out.push_back(&m);
   return out;
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 // Which rows of a Dataset belong to which of the study's experiments. The
 // claims read their rows only through experiment_rows(), so how membership
-// is decided lives here alone (today from the descriptor; issue 12 part 2
-// gives each stored row its experiment, and this is where that plugs in).
+// is decided lives here alone: from the store's experiments (schema version
+// 3, Dataset::experiments) where a row has them, else from the descriptor.
 #include <string>
 #include <vector>
 

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -38,13 +39,39 @@ std::optional<double> misses_per_image(const Measurement& m) {
   return *v / static_cast<double>(m.batch);
 }
 
-// For each (pattern, backend): the series over `knob` with the most points,
-// restricted to one batch size; ties go to the first in descriptor order.
-std::map<std::string, std::map<std::string, Series>> pick_series(const Dataset& d, const std::string& knob,
-                                                                 int64_t batch, bool need_misses) {
-  std::map<std::string, std::map<std::string, Series>> out;
+// A series' name in the legend: the backend, and its ISA cap when it has one
+// (a cache experiment's onednn runs at isa=avx2).
+std::string series_label(const Series& s) {
+  const std::string& isa = s.points.front()->isa;
+  return isa.empty() ? s.backend : s.backend + " " + isa;
+}
+
+// The knobs a panel figure holds fixed, in words: "res 64, width 32, batch 1,
+// 2 threads" (the swept knob left out). Series with equal words share a figure.
+std::string fixed_knobs(const Measurement& m, const std::string& knob) {
+  std::string out;
+  auto add = [&](const std::string& s) { out += (out.empty() ? "" : ", ") + s; };
+  if (m.res) add(fmt::format("res {}", *m.res));
+  if (knob != "width" && m.width) add(fmt::format("width {}", *m.width));
+  if (knob != "depth" && m.depth) add(fmt::format("depth {}", *m.depth));
+  add(fmt::format("batch {}", m.batch));
+  add(fmt::format("{} thread{}", m.threads, m.threads == 1 ? "" : "s"));
+  return out;
+}
+
+// One panel figure's series: per pattern and legend label, the series with the
+// most points (others are counted in `dropped`, never mixed in).
+struct PanelSet {
+  std::string fixed;
+  int64_t batch = 1;
+  std::map<std::string, std::map<std::string, Series>> by_pattern;  // pattern -> label -> series
+  size_t dropped = 0;
+};
+
+// The experiment's series over `knob`, one PanelSet per set of fixed knobs.
+std::vector<PanelSet> panel_sets(const Dataset& d, const std::string& knob, bool need_misses) {
+  std::map<std::string, PanelSet> sets;
   for (auto& s : series_over(d, knob)) {
-    if (s.batch != batch) continue;
     if (need_misses) {
       // Drawn on a log axis, where zero misses have no place.
       std::erase_if(s.points, [](const Measurement* m) { return misses_per_image(*m).value_or(0) <= 0; });
@@ -52,10 +79,22 @@ std::map<std::string, std::map<std::string, Series>> pick_series(const Dataset& 
       for (const auto* m : s.points) xs.insert(knob == "depth" ? *m->depth : *m->width);
       if (xs.size() < 2) continue;
     }
-    auto& slot = out[s.pattern];
-    auto it = slot.find(s.backend);
-    if (it == slot.end() || s.points.size() > it->second.points.size()) slot[s.backend] = s;
+    const std::string fixed = fixed_knobs(*s.points.front(), knob);
+    PanelSet& set = sets[fixed];
+    set.fixed = fixed;
+    set.batch = s.batch;
+    auto& slot = set.by_pattern[s.pattern];
+    const std::string label = series_label(s);
+    auto it = slot.find(label);
+    if (it == slot.end()) {
+      slot.emplace(label, s);
+    } else {
+      ++set.dropped;
+      if (s.points.size() > it->second.points.size()) it->second = s;
+    }
   }
+  std::vector<PanelSet> out;
+  for (auto& [k, set] : sets) out.push_back(std::move(set));
   return out;
 }
 
@@ -76,33 +115,23 @@ struct AxisRange {
   }
 };
 
-std::set<int64_t> batches_of(const std::vector<Series>& all) {
-  std::set<int64_t> b;
-  for (const auto& s : all) b.insert(s.batch);
-  return b;
-}
-
 // Fig. 1-4: one panel per pattern, a line per backend over depth or width.
 // With `cache`, dashed lines are LL misses per image (left axis) and solid
 // lines latency (right axis); otherwise latency with CI error bars and
 // FLOPs per image on the right axis.
-Figure panel_figure(const Dataset& d, const std::filesystem::path& dir, const std::string& name, const std::string& title,
-                    const std::string& knob, int64_t batch, bool cache) {
-  Figure f{name, title, "", false, "", 0};
-  auto picked = pick_series(d, knob, batch, cache);
-  if (picked.empty()) {
-    f.missing = fmt::format("no pattern series over {} at batch {}{}", knob, batch, cache ? " with cache figures" : "");
-    return f;
-  }
+Figure panel_figure(const std::filesystem::path& dir, const std::string& name, const std::string& title,
+                    const std::string& knob, const PanelSet& set, bool cache) {
+  Figure f{name, "", title, "", false, "", 0};
   std::string data, body;
   const bool log_y = cache || knob == "width";
   AxisRange y{log_y}, y2{log_y};
   double xmin = HUGE_VAL, xmax = -HUGE_VAL;
   bool simulated = false;
+  std::set<std::string> geometries;
   int block = 0;
   std::map<std::string, std::vector<std::string>> plots;  // pattern -> plot clauses
-  for (const auto& [pattern, by_backend] : picked)
-    for (const auto& [backend, s] : by_backend) {
+  for (const auto& [pattern, by_label] : set.by_pattern)
+    for (const auto& [label, s] : by_label) {
       std::string id = fmt::format("$d{}", block++);
       data += id + " << EOD\n";
       for (const auto* m : s.points) {
@@ -110,6 +139,7 @@ Figure panel_figure(const Dataset& d, const std::filesystem::path& dir, const st
         double flops_img = m->flops / static_cast<double>(m->batch) / 1e9;
         double miss = misses_per_image(*m).value_or(0);
         simulated |= !m->llc_misses_hw && m->ll_misses_sim;
+        if (!m->llc_misses_hw && m->ll_misses_sim) geometries.insert(m->fields.get("cache_sim").value_or("?"));
         data += fmt::format("{} {} {} {} {} {}\n", x, m->per_image_ms, m->per_image_ci_low, m->per_image_ci_high, flops_img, miss);
         xmin = std::min(xmin, x), xmax = std::max(xmax, x);
         for (double v : cache ? std::vector<double>{miss} : std::vector<double>{m->per_image_ci_low, m->per_image_ci_high})
@@ -118,13 +148,13 @@ Figure panel_figure(const Dataset& d, const std::filesystem::path& dir, const st
         ++f.n;
       }
       data += "EOD\n";
-      const std::string c = color_of(backend);
+      const std::string c = color_of(s.backend);
       auto& p = plots[pattern];
       if (cache) {
-        p.push_back(fmt::format("{} using 1:6 axes x1y1 with linespoints dt 2 lc rgb '{}' pt 6 title {}", id, c, gnuplot_string(backend + " misses")));
-        p.push_back(fmt::format("{} using 1:2 axes x1y2 with linespoints dt 1 lc rgb '{}' pt 7 title {}", id, c, gnuplot_string(backend + " latency")));
+        p.push_back(fmt::format("{} using 1:6 axes x1y1 with linespoints dt 2 lc rgb '{}' pt 6 title {}", id, c, gnuplot_string(label + " misses")));
+        p.push_back(fmt::format("{} using 1:2 axes x1y2 with linespoints dt 1 lc rgb '{}' pt 7 title {}", id, c, gnuplot_string(label + " latency")));
       } else {
-        p.push_back(fmt::format("{} using 1:2:3:4 with yerrorlines lc rgb '{}' pt 7 title {}", id, c, gnuplot_string(backend)));
+        p.push_back(fmt::format("{} using 1:2:3:4 with yerrorlines lc rgb '{}' pt 7 title {}", id, c, gnuplot_string(label)));
         if (p.size() == 1)
           p.push_back(fmt::format("{} using 1:5 axes x1y2 with lines dt 3 lc rgb 'gray40' title 'GFLOPs/img'", id));
       }
@@ -150,8 +180,15 @@ Figure panel_figure(const Dataset& d, const std::filesystem::path& dir, const st
   body += "unset multiplot\n";
   render_gnuplot(dir, name, data, body, 1200, 760);
   f.drawn = true;
-  f.caption = fmt::format("{} points at batch {}{}; error bars are 95 % CIs of the median.", f.n, batch,
-                          cache ? (simulated ? "; misses from callgrind's cache simulator" : "; misses from hardware counters") : "");
+  std::string sims;
+  for (const auto& g : geometries) sims += (sims.empty() ? "" : ", ") + g;
+  f.caption = fmt::format("{} points; {}{}; error bars are 95 % CIs of the median.{}", f.n, set.fixed,
+                          cache ? (simulated ? "; misses from callgrind's cache simulator (cache_sim=" + sims + ")"
+                                             : "; misses from hardware counters")
+                                : "",
+                          set.dropped ? fmt::format(" {} other series of this experiment with the same fixed knobs "
+                                                    "(other pattern knobs) are not drawn.", set.dropped)
+                                      : "");
   return f;
 }
 
@@ -160,7 +197,7 @@ Figure bar_figure(const std::filesystem::path& dir, const std::string& name, con
                   const std::vector<std::string>& groups, const std::vector<std::string>& series,
                   const std::map<std::pair<std::string, std::string>, double>& values,
                   const std::map<std::string, std::string>& group_notes, bool log_y) {
-  Figure f{name, title, "", false, "", 0};
+  Figure f{name, "", title, "", false, "", 0};
   if (values.empty()) {
     f.missing = "no data";
     return f;
@@ -198,7 +235,8 @@ Figure bar_figure(const std::filesystem::path& dir, const std::string& name, con
   return f;
 }
 
-Figure zoo_figure(const Dataset& d, const Analysis& a, const BackendRoles& roles, const std::filesystem::path& dir) {
+Figure zoo_figure(const Dataset& d, const BackendRoles& roles, const std::filesystem::path& dir, const std::string& name,
+                  const std::string& suffix) {
   std::vector<std::string> nets, backends;
   std::map<std::pair<std::string, std::string>, double> values;
   for (const auto& m : d.ok) {
@@ -207,10 +245,18 @@ Figure zoo_figure(const Dataset& d, const Analysis& a, const BackendRoles& roles
     if (std::find(backends.begin(), backends.end(), m.backend) == backends.end()) backends.push_back(m.backend);
     values[{m.model, m.backend}] = m.per_image_ms;
   }
+  // Speed-ups from this experiment's pairs only.
+  std::map<std::string, std::vector<double>> ratios;
+  for (const auto& p : speedup_pairs(d, roles))
+    if (p.native->pattern.empty() && p.native->batch == 1 && p.native->isa.empty()) ratios[p.native->model].push_back(p.speedup());
   std::map<std::string, std::string> notes;
-  for (const auto& [net, s] : a.zoo_speedup) notes[net] = fmt::format("{:.1f}x", s);
-  Figure f = bar_figure(dir, "fig5_zoo", "Zoo: latency per image at batch 1 (label: " + roles.accelerated + " speed-up over " +
-                                             roles.native + ")",
+  for (const auto& [net, r] : ratios) {
+    double sum = 0;
+    for (double x : r) sum += x;
+    notes[net] = fmt::format("{:.1f}x", sum / static_cast<double>(r.size()));
+  }
+  Figure f = bar_figure(dir, name, "Zoo: latency per image at batch 1 (label: " + roles.accelerated + " speed-up over " +
+                                       roles.native + ")" + suffix,
                         "ms / image (log)", nets, backends, values, notes, true);
   if (f.drawn) f.caption = fmt::format("{} measurements of {} networks at batch 1.", f.n, nets.size());
   else f.missing = "no zoo measurements at batch 1";
@@ -219,7 +265,8 @@ Figure zoo_figure(const Dataset& d, const Analysis& a, const BackendRoles& roles
 
 // Speed-up bought by each pass: latency with the pass switched off over
 // latency with everything on, same configuration.
-Figure ablation_figure(const Dataset& d, const BackendRoles& roles, const std::filesystem::path& dir) {
+Figure ablation_figure(const Dataset& d, const BackendRoles& roles, const std::filesystem::path& dir,
+                       const std::string& name, const std::string& suffix) {
   std::map<std::string, const Measurement*> full;
   for (const auto& m : d.ok)
     if (m.backend == roles.accelerated) full[m.key_without_backend()] = &m;
@@ -241,14 +288,14 @@ Figure ablation_figure(const Dataset& d, const BackendRoles& roles, const std::f
     for (double x : v) s += x;
     values[k] = s / static_cast<double>(v.size());
   }
-  Figure f = bar_figure(dir, "fig7_ablation", "Ablation: slow-down when one engine pass is switched off (1 = pass buys nothing)",
+  Figure f = bar_figure(dir, name, "Ablation: slow-down when one engine pass is switched off (1 = pass buys nothing)" + suffix,
                         "latency(variant) / latency(" + roles.accelerated + ")", groups, variants, values, {}, false);
   if (f.drawn) f.caption = fmt::format("{} variant/full ratios (mean over the matching configurations).", f.n);
   else f.missing = "no " + roles.accelerated + ":<variant> measurements paired with " + roles.accelerated;
   return f;
 }
 
-Figure isa_figure(const Dataset& d, const std::filesystem::path& dir) {
+Figure isa_figure(const Dataset& d, const std::filesystem::path& dir, const std::string& name, const std::string& suffix) {
   std::vector<std::string> groups, isas;
   std::map<std::pair<std::string, std::string>, double> values;
   std::set<std::string> capped_keys;
@@ -262,7 +309,7 @@ Figure isa_figure(const Dataset& d, const std::filesystem::path& dir) {
     if (std::find(isas.begin(), isas.end(), isa) == isas.end()) isas.push_back(isa);
     values[{group, isa}] = m.per_image_ms;
   }
-  Figure f = bar_figure(dir, "fig8_isa", "ISA cap: latency per image", "ms / image (log)", groups, isas, values, {}, true);
+  Figure f = bar_figure(dir, name, "ISA cap: latency per image" + suffix, "ms / image (log)", groups, isas, values, {}, true);
   if (f.drawn) f.caption = fmt::format("{} measurements with and without an ISA cap.", f.n);
   else f.missing = "no measurements with an isa= cap";
   return f;
@@ -298,22 +345,60 @@ void render_gnuplot(const std::filesystem::path& dir, const std::string& name, c
   std::filesystem::remove(log);
 }
 
-std::vector<Figure> draw_figures(const Dataset& d, const Analysis& a, const BackendRoles& roles,
+std::string file_slug(const std::string& text) {
+  std::string out;
+  for (char c : text.substr(0, 48)) out += std::isalnum(static_cast<unsigned char>(c)) || c == '_' ? c : '-';
+  return out.empty() ? "-" : out;
+}
+
+std::vector<Figure> draw_figures(const Dataset& d, const Analysis&, const BackendRoles& roles,
                                  const std::filesystem::path& dir) {
   std::vector<Figure> figs;
-  auto depth = series_over(d, "depth"), width = series_over(d, "width");
-  for (int64_t b : batches_of(depth))
-    figs.push_back(panel_figure(d, dir, fmt::format("fig1_depth_b{}", b), fmt::format("Latency per image vs depth, batch {}", b), "depth", b, false));
-  if (depth.empty()) figs.push_back({"fig1_depth", "Latency vs depth", "", false, "no depth sweep in the store", 0});
-  for (int64_t b : batches_of(width))
-    figs.push_back(panel_figure(d, dir, fmt::format("fig2_width_b{}", b), fmt::format("Latency per image vs width, batch {}", b), "width", b, false));
-  if (width.empty()) figs.push_back({"fig2_width", "Latency vs width", "", false, "no width sweep in the store", 0});
-  figs.push_back(panel_figure(d, dir, "fig3_cache_depth", "Last-level cache misses and latency vs depth, batch 1", "depth", 1, true));
-  figs.push_back(panel_figure(d, dir, "fig4_cache_width", "Last-level cache misses and latency vs width, batch 1", "width", 1, true));
-  figs.push_back(zoo_figure(d, a, roles, dir));
+  std::set<std::string> used;  // file stems: two experiments never share one
+  auto stem = [&](const std::string& want) {
+    std::string s = want;
+    for (int i = 2; !used.insert(s).second; ++i) s = want + "_" + std::to_string(i);
+    return s;
+  };
+  for (size_t e = 0; e < d.experiments.size(); ++e) {
+    const StoredExperiment& ex = d.experiments[e];
+    const Dataset sub = d.only(e);
+    const std::string slug = file_slug(ex.label()), label = ex.label();
+    const bool any = ex.kind == "other" || ex.unassigned;  // draw whatever its rows allow
+    const size_t first = figs.size();
+    auto add = [&](Figure f) {
+      f.experiment = label;
+      figs.push_back(std::move(f));
+    };
+    auto panels = [&](const char* fig, const std::string& knob, bool cache, const std::string& what) {
+      auto sets = panel_sets(sub, knob, cache);
+      if (sets.empty() && !any)
+        add({stem(fmt::format("{}_{}", fig, slug)), label, what + " — experiment " + label, "", false,
+             fmt::format("the experiment has no pattern series over {}{}", knob, cache ? " with cache figures" : ""), 0});
+      for (const auto& set : sets)
+        add(panel_figure(dir, stem(fmt::format("{}_{}_b{}", fig, slug, set.batch)),
+                         fmt::format("{} — experiment {}; {}", what, label, set.fixed), knob, set, cache));
+    };
+    auto bars = [&](Figure f) {
+      if (f.drawn || !any) add(std::move(f));
+    };
+    const std::string suffix = " — experiment " + label;
+    if (ex.kind == "depth" || any) panels("fig1_depth", "depth", false, "Latency per image vs depth");
+    if (ex.kind == "width" || any) panels("fig2_width", "width", false, "Latency per image vs width");
+    if (ex.kind == "cache" || any) {
+      // A cache experiment sweeps depth or width (or both): the figure of each knob it sweeps.
+      const bool depth = !panel_sets(sub, "depth", true).empty(), width = !panel_sets(sub, "width", true).empty();
+      if (depth || !width) panels("fig3_cache_depth", "depth", true, "Last-level cache misses and latency vs depth");
+      if (width) panels("fig4_cache_width", "width", true, "Last-level cache misses and latency vs width");
+    }
+    if (ex.kind == "zoo" || any) bars(zoo_figure(sub, roles, dir, stem("fig5_zoo_" + slug), suffix));
+    if (ex.kind == "ablation" || any) bars(ablation_figure(sub, roles, dir, stem("fig7_ablation_" + slug), suffix));
+    if (ex.kind == "isa" || any) bars(isa_figure(sub, dir, stem("fig8_isa_" + slug), suffix));
+    if (figs.size() == first)
+      add({stem("none_" + slug), label, "Experiment " + label, "", false,
+           "its rows fit no figure (kind '" + ex.kind + "')", 0});
+  }
   figs.push_back(roofline_figure(d, dir));
-  figs.push_back(ablation_figure(d, roles, dir));
-  figs.push_back(isa_figure(d, dir));
   return figs;
 }
 

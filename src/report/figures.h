@@ -11,6 +11,7 @@ namespace fb::report {
 
 struct Figure {
   std::string name;     // file stem under figures/
+  std::string experiment;  // the label of the experiment whose rows it draws; empty: every row of the machine
   std::string title;
   std::string caption;  // what it shows, what it rests on
   bool drawn = false;
@@ -18,8 +19,16 @@ struct Figure {
   size_t n = 0;         // measurements plotted
 };
 
+// One machine's figures: for each of its experiments, the figures of its kind
+// (depth: Fig. 1, width: Fig. 2, cache: Fig. 3/4, zoo: Fig. 5, ablation:
+// Fig. 7, isa: Fig. 8; other and unassigned: whichever its rows allow), each
+// drawn from that experiment's rows only, one figure per set of fixed knobs;
+// and the roofline (Fig. 6) of every row of the machine.
 std::vector<Figure> draw_figures(const Dataset& d, const Analysis& a, const BackendRoles& roles,
                                  const std::filesystem::path& figures_dir);
+
+// A store string as part of a file name: letters, digits, '-' and '_' only.
+std::string file_slug(const std::string& text);
 
 // The colour of a backend (or other series) in every figure.
 std::string color_of(const std::string& series);

@@ -88,6 +88,28 @@ std::vector<std::pair<std::string, std::string>> backend_fact_rows(const Dataset
   return rows;
 }
 
+// Each experiment of the machine with the number of its ok rows.
+std::vector<std::pair<const StoredExperiment*, size_t>> experiment_row_counts(const Dataset& d) {
+  std::vector<std::pair<const StoredExperiment*, size_t>> out;
+  for (size_t e = 0; e < d.experiments.size(); ++e) {
+    size_t n = 0;
+    for (const auto& m : d.ok) n += std::count(m.experiments.begin(), m.experiments.end(), e);
+    out.emplace_back(&d.experiments[e], n);
+  }
+  return out;
+}
+
+std::string experiments_of(const Dataset& d, const Measurement& m) {
+  std::string out;
+  for (size_t e : m.experiments) out += (out.empty() ? "" : " ") + d.experiments[e].label();
+  return out;
+}
+
+const char* kUnassignedNote =
+    "Rows in 'unassigned' belong to no experiment: they were stored before formbench recorded experiments "
+    "(schema version 3). Their figures are drawn as one group; running the sweep that made them again "
+    "(nothing is re-measured) assigns them.";
+
 }  // namespace
 
 void write_tables(const ReportInputs& in, const std::filesystem::path& dir) {
@@ -96,10 +118,12 @@ void write_tables(const ReportInputs& in, const std::filesystem::path& dir) {
   for (const auto& m : in.data->ok)
     rows.push_back({m.descriptor, m.model, m.backend, std::to_string(m.batch), std::to_string(m.threads), m.isa,
                     num(m.per_image_ms), num(m.per_image_ci_low), num(m.per_image_ci_high), std::to_string(m.samples),
-                    num(m.flops), opt(m.ll_misses_sim), opt(m.llc_misses_hw), opt(m.achieved_gflops), num(m.foreign_cpu_pct)});
+                    num(m.flops), opt(m.ll_misses_sim), opt(m.llc_misses_hw), opt(m.achieved_gflops), num(m.foreign_cpu_pct),
+                    m.machine_id, experiments_of(*in.data, m)});
   write_csv(dir / "measurements.csv",
             {"descriptor", "model", "backend", "batch", "threads", "isa", "ms_per_image", "ci95_low", "ci95_high", "runs",
-             "flops_per_batch", "ll_misses_simulated", "llc_misses_hw", "achieved_gflops", "foreign_cpu_pct"},
+             "flops_per_batch", "ll_misses_simulated", "llc_misses_hw", "achieved_gflops", "foreign_cpu_pct",
+             "machine_id", "experiments"},
             rows);
   rows.clear();
   for (const auto& p : speedup_pairs(*in.data, *in.roles))
@@ -131,6 +155,11 @@ void write_summary_md(const ReportInputs& in, const std::filesystem::path& file)
         << md(verdict_name(c.verdict)) << " | " << md(c.why) << " | " << md(c.explanation) << " |\n";
   out << "\n## Findings\n\n";
   for (const auto& f : in.analysis->findings) out << "- **" << md(f.title) << "**: " << md(f.value) << " (n = " << f.n << ")\n";
+  out << "\n## Experiments\n\nMachine " << md(in.data->machine_id) << ": " << md(in.data->machine)
+      << ". Each figure draws the rows of one experiment of this machine only.\n\n| experiment | kind | rows ok |\n|---|---|---|\n";
+  for (const auto& [e, n] : experiment_row_counts(*in.data))
+    out << "| " << md(e->label()) << " | " << md(e->kind) << " | " << n << " |\n";
+  if (in.data->unassigned_rows()) out << "\n" << md(kUnassignedNote) << "\n";
   out << "\n## Figures\n\n";
   for (const auto& f : *in.figures) {
     if (f.drawn) out << "- [" << md(f.title) << "](figures/" << f.name << ".svg): " << md(f.caption) << "\n";
@@ -175,7 +204,14 @@ void write_index_html(const ReportInputs& in, const std::filesystem::path& out_d
   out << "</table>\n<h2>Findings</h2>\n<table><tr><th>question</th><th>result</th><th>n</th></tr>\n";
   for (const auto& f : in.analysis->findings)
     out << "<tr><td>" << html_escape(f.title) << "</td><td>" << html_escape(f.value) << "</td><td>" << f.n << "</td></tr>\n";
-  out << "</table>\n<h2>Figures</h2>\n";
+  out << "</table>\n<h2>Experiments</h2>\n<p>Machine <code>" << html_escape(in.data->machine_id) << "</code>: "
+      << html_escape(in.data->machine) << ". Each figure draws the rows of one experiment of this machine only.</p>\n"
+      << "<table><tr><th>experiment</th><th>kind</th><th>rows ok</th></tr>\n";
+  for (const auto& [e, n] : experiment_row_counts(*in.data))
+    out << "<tr><td>" << html_escape(e->label()) << "</td><td>" << html_escape(e->kind) << "</td><td>" << n << "</td></tr>\n";
+  out << "</table>\n";
+  if (in.data->unassigned_rows()) out << "<p>" << html_escape(kUnassignedNote) << "</p>\n";
+  out << "<h2>Figures</h2>\n";
   for (const auto& f : *in.figures) {
     if (!f.drawn) {
       out << "<p><b>" << html_escape(f.title) << "</b>: not drawn — " << html_escape(f.missing) << ".</p>\n";
@@ -208,6 +244,35 @@ void write_index_html(const ReportInputs& in, const std::filesystem::path& out_d
   for (const auto& [k, v] : backend_fact_rows(*in.data))
     out << "<tr><td>" << html_escape(k) << "</td><td>" << html_escape(v) << "</td></tr>\n";
   out << "</table>\n</body></html>\n";
+  f.commit();
+}
+
+void write_machines_index(const std::string& store_path, const std::vector<MachineLink>& machines,
+                          const std::filesystem::path& out_dir) {
+  const char* why = "The store holds measurements of several machines. Their latencies are never combined: each "
+                    "machine has its own report (figures, speed-ups, claims, tables), linked below.";
+  {
+    AtomicFile f(out_dir / "index.html");
+    std::ostream& out = f.out();
+    out << "<!doctype html><html><head><meta charset=\"utf-8\"><title>formbench report</title><style>"
+           "body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}"
+           "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}"
+           "</style></head><body>\n<h1>formbench report</h1>\n<p>Store <code>"
+        << html_escape(store_path) << "</code>. " << why << "</p>\n"
+        << "<table><tr><th>machine</th><th>facts</th><th>ok</th><th>failed</th><th>skipped</th><th>unreadable</th></tr>\n";
+    for (const auto& m : machines)
+      out << "<tr><td><a href=\"" << html_escape(m.folder) << "/index.html\"><code>" << html_escape(m.data->machine_id)
+          << "</code></a></td><td>" << html_escape(m.data->machine) << "</td><td>" << m.data->ok.size() << "</td><td>"
+          << m.data->failed << "</td><td>" << m.data->skipped << "</td><td>" << m.data->unreadable.size() << "</td></tr>\n";
+    out << "</table>\n</body></html>\n";
+    f.commit();
+  }
+  AtomicFile f(out_dir / "summary.md");
+  std::ostream& out = f.out();
+  out << "# formbench report\n\nStore: " << markdown_escape(store_path) << ". " << markdown_escape(why) << "\n\n";
+  for (const auto& m : machines)
+    out << "- [" << markdown_escape(m.data->machine_id) << "](" << m.folder << "/summary.md): "
+        << markdown_escape(m.data->machine) << "; " << m.data->ok.size() << " ok\n";
   f.commit();
 }
 

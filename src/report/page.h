@@ -23,4 +23,13 @@ void write_tables(const ReportInputs& in, const std::filesystem::path& tables_di
 void write_summary_md(const ReportInputs& in, const std::filesystem::path& file);
 void write_index_html(const ReportInputs& in, const std::filesystem::path& out_dir);
 
+// A store of several machines: index.html and summary.md at the top list
+// each machine with a link to its own report in `folder`.
+struct MachineLink {
+  std::string folder;
+  const Dataset* data;
+};
+void write_machines_index(const std::string& store_path, const std::vector<MachineLink>& machines,
+                          const std::filesystem::path& out_dir);
+
 }  // namespace fb::report

@@ -1,12 +1,14 @@
-// One stored record taken apart, with every field the report uses checked:
-// a store may come from another machine, so a field that is missing, of the
-// wrong type, not finite or out of range makes the row unreadable (UsageError
-// naming the field) instead of reaching the analysis, a log axis or gnuplot.
+// One stored record taken apart, with every field the report uses checked
+// (by the record's own reader, measure/record.h): a store may come from
+// another machine, so a field that is missing, of the wrong type, not finite
+// or out of range makes the row unreadable (UsageError naming the field)
+// instead of reaching the analysis, a log axis or gnuplot.
 #include <fmt/core.h>
 
 #include <cmath>
 
 #include "common/error.h"
+#include "measure/record.h"
 #include "report/dataset.h"
 
 namespace fb::report {
@@ -14,12 +16,9 @@ namespace {
 
 using nlohmann::json;
 
-// Latencies between a picosecond and ~30 years: anything else is not a
-// measurement, and the bounds keep every ratio and axis range finite.
-constexpr double kMinMs = 1e-9, kMaxMs = 1e12;
-// Counts (FLOPs, misses, GFLOP/s ...): non-negative, far below overflow.
-constexpr double kMaxCount = 1e30;
-constexpr double kMaxRuns = 1e15;  // fits int64
+// The fields the roofline per memory level added (not yet typed by the
+// record's owner, measure/record.h), checked with its bounds.
+constexpr double kMaxCount = kMaxRecordCount, kMaxRuns = kMaxRecordRuns;
 constexpr size_t kMaxLevels = 16;  // memory levels of a roofline: L1..L3 and DRAM on any machine
 
 // The number at r[a][b]; nullopt when the section or the field is absent or
@@ -70,22 +69,21 @@ Measurement measurement_from_record(const std::string& descriptor, const json& r
   m.width = positive_knob(m.fields, "width");
   m.res = positive_knob(m.fields, "res");
 
-  if (!r.is_object()) throw UsageError("record_json is not a JSON object");
-  auto median = number_at(r, "per_image_ms", "median", kMinMs, kMaxMs);
-  if (!median) throw UsageError("record has no per_image_ms.median");
-  m.per_image_ms = *median;
-  m.per_image_ci_low = number_at(r, "per_image_ms", "ci95_low", kMinMs, kMaxMs).value_or(m.per_image_ms);
-  m.per_image_ci_high = number_at(r, "per_image_ms", "ci95_high", kMinMs, kMaxMs).value_or(m.per_image_ms);
-  m.samples = static_cast<int64_t>(number_at(r, "latency_ms", "n", 0, kMaxRuns).value_or(0));
-  m.flops = number_at(r, "cost", "flops", 0, kMaxCount).value_or(0);
-  m.ll_misses_sim = number_at(r, "cache_sim", "ll_misses", 0, kMaxCount);
-  const bool counters = r.contains("counters") && r["counters"].is_object() && r["counters"].contains("available") &&
-                        r["counters"]["available"].is_boolean() && r["counters"]["available"].get<bool>();
-  if (counters) m.llc_misses_hw = number_at(r, "counters", "llc_misses", 0, kMaxCount);
-  m.achieved_gflops = number_at(r, "roofline", "achieved_gflops", 0, kMaxCount);
-  m.intensity = number_at(r, "roofline", "intensity", 0, kMaxCount);
-  m.peak_gflops = number_at(r, "roofline", "peak_gflops", 0, kMaxCount);
-  m.bandwidth_gbs = number_at(r, "roofline", "bandwidth_gbs", 0, kMaxCount);
+  // The record's one reader checks every field it types (measure/record.h).
+  const MeasurementRecord rec = r.get<MeasurementRecord>();
+  if (!rec.per_image_ms) throw UsageError("record has no per_image_ms.median");
+  m.per_image_ms = rec.per_image_ms->median;
+  m.per_image_ci_low = rec.per_image_ms->ci95_low;
+  m.per_image_ci_high = rec.per_image_ms->ci95_high;
+  m.samples = rec.latency_ms ? rec.latency_ms->n : 0;
+  m.flops = rec.flops.value_or(0);
+  m.ll_misses_sim = rec.ll_misses;
+  m.llc_misses_hw = rec.llc_misses;
+  m.achieved_gflops = rec.achieved_gflops;
+  m.intensity = rec.intensity;
+  m.peak_gflops = rec.peak_gflops;
+  m.bandwidth_gbs = rec.bandwidth_gbs;
+  m.foreign_cpu_pct = rec.foreign_cpu_pct.value_or(0);
   m.working_set_bytes = number_at(r, "roofline", "working_set_bytes", 0, kMaxCount);
   if (r.contains("roofline") && r["roofline"].is_object() && r["roofline"].contains("levels") &&
       !r["roofline"]["levels"].is_null()) {
@@ -99,12 +97,6 @@ Measurement measurement_from_record(const std::string& descriptor, const json& r
       r["environment"]["backend_facts"].is_object())
     for (const auto& [k, v] : r["environment"]["backend_facts"].items())
       m.backend_facts.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
-  if (r.contains("foreign_cpu_pct") && !r["foreign_cpu_pct"].is_null()) {
-    const json& v = r["foreign_cpu_pct"];
-    if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < 0 || v.get<double>() > 1e6)
-      throw UsageError("record field foreign_cpu_pct is not a number in [0, 1e6]");
-    m.foreign_cpu_pct = v.get<double>();
-  }
   return m;
 }
 

@@ -23,7 +23,7 @@ std::string bytes_text(double b) {
 }  // namespace
 
 Figure roofline_figure(const Dataset& d, const std::filesystem::path& dir) {
-  Figure f{"fig6_roofline", "Roofline", "", false, "", 0};
+  Figure f{"fig6_roofline", "", "Roofline (every measurement of this machine)", "", false, "", 0};
   std::vector<const Measurement*> points;
   double peak = 0, triad = 0;
   std::vector<MemoryRoof> roofs;  // of the first point whose record has the levels

@@ -1,6 +1,7 @@
 #include "study/grid.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "common/error.h"
@@ -32,7 +33,7 @@ std::vector<ModelSpec> group_models(const SweepGroup& g) {
 
 std::vector<Config> expand(const SweepSpec& spec, int64_t cores) {
   std::vector<Config> grid;
-  std::set<std::string> seen;
+  std::map<std::string, size_t> seen;  // descriptor -> index in grid
   std::set<std::string> built;  // models already checked by building them
   for (const auto& g : spec.groups) {
     std::vector<ModelSpec> models;
@@ -52,7 +53,7 @@ std::vector<Config> expand(const SweepSpec& spec, int64_t cores) {
           for (int64_t t : g.threads)
             for (const auto& isa : g.isas.empty() ? no_choice : g.isas)
               for (const auto& sim : g.cache_sims.empty() ? no_choice : g.cache_sims) {
-                Config c{"", g.name, m, backend, batch, t == 0 ? cores : t, isa, sim};
+                Config c{"", g.name, {experiment_name(g)}, m, backend, batch, t == 0 ? cores : t, isa, sim};
                 Descriptor d = Descriptor::parse(m.str());
                 d.fields.emplace_back("backend", backend);
                 d.fields.emplace_back("batch", std::to_string(batch));
@@ -61,7 +62,13 @@ std::vector<Config> expand(const SweepSpec& spec, int64_t cores) {
                 if (!sim.empty()) d.fields.emplace_back("cache_sim", sim);
                 for (const auto& [k, v] : env) d.fields.emplace_back("env." + k, v);
                 c.descriptor = d.str();
-                if (seen.insert(c.descriptor).second) grid.push_back(std::move(c));
+                // Measured once, and a member of every experiment that asks for it.
+                if (auto [it, fresh] = seen.emplace(c.descriptor, grid.size()); !fresh) {
+                  auto& e = grid[it->second].experiments;
+                  if (std::find(e.begin(), e.end(), c.experiments[0]) == e.end()) e.push_back(c.experiments[0]);
+                } else {
+                  grid.push_back(std::move(c));
+                }
               }
   }
   return grid;

@@ -14,6 +14,7 @@ namespace fb::study {
 struct Config {
   std::string descriptor;  // the store key and the measure command's argument
   std::string group;       // first group that produced it
+  std::vector<std::string> experiments;  // every experiment whose groups produced it, in spec order
   ModelSpec model;
   std::string backend;  // "onednn:nofuse"
   int64_t batch = 1;

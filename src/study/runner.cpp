@@ -13,6 +13,7 @@
 #include "common/json_dump.h"
 #include "common/loader_env.h"
 #include "common/utf8.h"
+#include "measure/record.h"
 #include "study/child.h"
 #include "study/estimate.h"
 #include "study/progress.h"
@@ -98,6 +99,21 @@ void check_grid(const SweepSpec& spec, const std::vector<Config>& grid, const Ru
   }
 }
 
+// Every configuration of this runner's shard, stored already or not, joins
+// its experiments, so a row measured by an earlier sweep is linked too.
+void link_experiments(Store& store, const SweepSpec& spec, const std::vector<Config>& shard,
+                      const std::string& machine_id) {
+  Transaction t(store.db());
+  for (const auto& [name, kind] : spec_experiments(spec)) {
+    std::vector<std::string> members;
+    for (const auto& c : shard)
+      if (std::find(c.experiments.begin(), c.experiments.end(), name) != c.experiments.end())
+        members.push_back(c.descriptor);
+    store.link(store.add_experiment(spec.name, name, kind), members, machine_id);
+  }
+  t.commit();
+}
+
 struct Planned {
   std::vector<Config> grid, shard, todo;
   int64_t already = 0;
@@ -135,12 +151,19 @@ Measurement measure_config(const Config& c, const std::vector<std::string>& comm
     m = failed(c, "failed", why, info);
   } else {
     const std::string status = rec->value("status", "");
-    if (status == "ok" && r.exited_cleanly()) {
+    std::string unreadable;  // an ok record whose typed fields do not read back (measure/record.h)
+    try {
+      if (status == "ok" && !rec->get<MeasurementRecord>().per_image_ms) unreadable = "it has no per_image_ms.median";
+    } catch (const UsageError& e) {
+      unreadable = e.what();
+    }
+    if (status == "ok" && r.exited_cleanly() && unreadable.empty()) {
       m.descriptor = c.descriptor;
       m.status = "ok";
       m.record_json = dump_json(*rec);
     } else {
       std::string why = rec->contains("error") && (*rec)["error"].is_string() ? (*rec)["error"].get<std::string>() : "";
+      if (why.empty() && status == "ok" && !unreadable.empty()) why = "measure printed an ok record that is not one: " + unreadable;
       if (why.empty()) why = status == "ok" ? "measure printed an ok record but ended with " + r.describe()
                                             : "measure reported status '" + status + "' without an error";
       m.descriptor = c.descriptor;
@@ -185,6 +208,7 @@ RunSummary run_sweep(const SweepSpec& spec, const RunOptions& o) {
                      sum.already_stored, machine.id, p.todo.size(), format_seconds(est_total), o.db_path);
   const int64_t sweep = store.begin_sweep({0, spec.name, spec.source, machine.id, o.shard ? o.shard->str() : "",
                                            o.command_line, "", "", "", sum.grid});
+  link_experiments(store, spec, p.shard, machine.id);
   const auto command = measure_command(o);
   Progress progress(log, tty, static_cast<int64_t>(p.todo.size()), est_total);
   for (size_t i = 0; i < p.todo.size(); ++i) {
@@ -219,10 +243,7 @@ RunSummary run_sweep(const SweepSpec& spec, const RunOptions& o) {
     } else {
       m = measure_config(c, command, spec.measure);
       if (m.status == "ok") {
-        json r = json::parse(m.record_json);
-        const json* per_image = r.contains("per_image_ms") && r["per_image_ms"].is_object() &&
-                                        r["per_image_ms"].contains("median") ? &r["per_image_ms"]["median"] : nullptr;
-        if (per_image && per_image->is_number()) detail = fmt::format("{:.3f} ms/image", per_image->get<double>());
+        detail = fmt::format("{:.3f} ms/image", parse_record(m.record_json).per_image_ms->median);  // checked above
       } else {
         detail = m.error;
       }

@@ -23,7 +23,8 @@ namespace fb::study {
 namespace {
 
 const std::vector<std::string> kGroupKeys = {"name",    "models",  "patterns", "depth", "width",     "res",
-                                             "batch",   "backends", "threads", "isa",   "cache_sim", "env"};
+                                             "batch",   "backends", "threads", "isa",   "cache_sim", "env",
+                                             "experiment", "kind"};
 const std::vector<std::string> kMeasureKeys = {"timeout", "min_runs", "min_time", "args"};
 const std::vector<std::string> kTopKeys = {"name", "measure", "defaults", "group"};
 
@@ -114,6 +115,16 @@ class Parser {
         auto s = node.value_exact<std::string>();
         if (!s) fail(node, "'name' must be a string");
         g.name = *s;
+      } else if (key == "experiment") {
+        auto s = node.value_exact<std::string>();
+        if (!s || s->empty()) fail(node, "'experiment' must be a non-empty string, e.g. experiment = \"depth\"");
+        g.experiment = *s;
+      } else if (key == "kind") {
+        auto s = node.value_exact<std::string>();
+        const auto& kinds = experiment_kinds();
+        if (!s || std::find(kinds.begin(), kinds.end(), *s) == kinds.end())
+          fail(node, "'kind' must be one of: " + join(kinds));
+        g.kind = *s;
       } else if (key == "models") {
         g.models = list<std::string>(node, key, "a model descriptor string");
         for (const auto& m : g.models) check_model(node, m);
@@ -264,6 +275,11 @@ class Parser {
         fail(node, "group '" + g.name + "' has no 'backends' (here or in [defaults]); e.g. backends = [\"torch\", \"onednn\"]");
       spec.groups.push_back(std::move(g));
     }
+    try {
+      spec_experiments(spec);
+    } catch (const UsageError& e) {
+      throw UsageError(file_ + ": " + e.what());
+    }
     return spec;
   }
 
@@ -272,6 +288,37 @@ class Parser {
 };
 
 }  // namespace
+
+const std::vector<std::string>& experiment_kinds() {
+  static const std::vector<std::string> k = {"depth", "width", "cache", "zoo", "ablation", "isa", "other"};
+  return k;
+}
+
+std::string experiment_kind(const SweepGroup& g) {
+  if (!g.kind.empty()) return g.kind;
+  if (!g.cache_sims.empty()) return "cache";
+  for (const auto& b : g.backends)
+    if (b.find(':') != std::string::npos) return "ablation";
+  if (g.isas.size() > 1) return "isa";
+  if (!g.patterns.empty() && g.depths.size() > 1) return "depth";
+  if (!g.patterns.empty() && g.widths.size() > 1) return "width";
+  if (g.patterns.empty() && !g.models.empty()) return "zoo";
+  return "other";
+}
+
+std::vector<std::pair<std::string, std::string>> spec_experiments(const SweepSpec& spec) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& g : spec.groups) {
+    const std::string name = experiment_name(g), kind = experiment_kind(g);
+    auto it = std::find_if(out.begin(), out.end(), [&](const auto& e) { return e.first == name; });
+    if (it == out.end()) out.emplace_back(name, kind);
+    else if (it->second != kind)
+      throw UsageError("experiment '" + name + "' is a '" + it->second + "' experiment in one group and a '" + kind +
+                       "' one in group '" + g.name + "'; give its groups one kind (kind = \"" + it->second +
+                       "\") or different experiment names");
+  }
+  return out;
+}
 
 SweepSpec parse_spec(const std::string& toml_text, const std::string& file_name) {
   return Parser(file_name).parse(toml_text);

@@ -13,6 +13,11 @@ namespace fb::study {
 // One block of a sweep: every model crossed with every run setting.
 struct SweepGroup {
   std::string name;                 // for logs and docs: "depth", "zoo", ...
+  // The experiment the group's configurations belong to in the store (groups
+  // may share one: the cache experiment's native and accelerated groups);
+  // empty = the group's name. `kind` says what it varies, and so which figure
+  // draws it: one of experiment_kinds(); empty = inferred (experiment_kind).
+  std::string experiment, kind;
   std::vector<std::string> models;  // model descriptors: "resnet18", "pattern:grouped groups=4"
   // Pattern grid: pattern names (with or without "pattern:") x depth x width x res;
   // an empty knob list keeps the model's default.
@@ -42,6 +47,17 @@ struct SweepSpec {
   std::vector<SweepGroup> groups;
   MeasurePolicy measure;
 };
+
+// depth, width, cache, zoo, ablation, isa, other.
+const std::vector<std::string>& experiment_kinds();
+inline std::string experiment_name(const SweepGroup& g) { return g.experiment.empty() ? g.name : g.experiment; }
+// The group's kind, or inferred: cache_sim set -> cache; a backend variant
+// (onednn:nofuse) -> ablation; several isa values -> isa; several depths ->
+// depth; several widths -> width; named models only -> zoo; else other.
+std::string experiment_kind(const SweepGroup& g);
+// Each experiment of the spec with its kind, in order of first appearance.
+// UsageError when two groups of one experiment give it different kinds.
+std::vector<std::pair<std::string, std::string>> spec_experiments(const SweepSpec& spec);
 
 // Parses a TOML spec. Errors are UsageErrors of the form
 // "FILE:LINE: what is wrong; what is expected".

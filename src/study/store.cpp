@@ -2,26 +2,25 @@
 
 #include <nlohmann/json.hpp>
 
+#include "measure/record.h"
 #include "models/descriptor.h"
 
 namespace fb::study {
 namespace {
 
-using nlohmann::json;
-
-std::optional<double> number(const json& j, const char* pointer) {
-  try {
-    const json& v = j.at(json::json_pointer(pointer));
-    if (v.is_number()) return v.get<double>();
-  } catch (const json::exception&) {
-  }
-  return std::nullopt;
-}
-
-std::optional<int64_t> whole(const json& j, const char* pointer) {
-  auto v = number(j, pointer);
+std::optional<int64_t> whole(const std::optional<double>& v) {
   if (!v) return std::nullopt;
   return static_cast<int64_t>(*v);
+}
+
+// The record's typed fields; a record that is not one (a failed child's
+// notes, a hostile store) leaves every extracted column NULL, its text kept whole.
+MeasurementRecord typed(const std::string& text) {
+  try {
+    return parse_record(text);
+  } catch (const std::exception&) {
+    return {};
+  }
 }
 
 // The descriptor's run fields, split from the model's canonical form.
@@ -110,11 +109,50 @@ std::vector<SweepRow> Store::sweeps() {
   return out;
 }
 
+std::vector<MachineInfo> Store::machines() {
+  std::vector<MachineInfo> out;
+  auto q = db_.prepare("SELECT id, cpu_model, cores, memory_bytes, kernel, hostname FROM machines ORDER BY rowid");
+  while (q.step()) out.push_back(MachineInfo{q.text(0), q.text(1), q.text(4), q.text(5), q.integer(2), q.integer(3)});
+  return out;
+}
+
+int64_t Store::add_experiment(const std::string& sweep, const std::string& name, const std::string& kind) {
+  db_.prepare("INSERT INTO experiments (sweep, name, kind) VALUES (?, ?, ?) "
+              "ON CONFLICT (sweep, name) DO UPDATE SET kind = excluded.kind")
+      .bind(1, sweep).bind(2, name).bind(3, kind)
+      .run();
+  auto q = db_.prepare("SELECT id FROM experiments WHERE sweep = ? AND name = ?");
+  q.bind(1, sweep).bind(2, name);
+  q.step();
+  return q.integer(0);
+}
+
+void Store::link(int64_t experiment_id, const std::vector<std::string>& descriptors, const std::string& machine_id) {
+  Transaction t(db_);
+  auto q = db_.prepare("INSERT OR IGNORE INTO memberships (experiment_id, descriptor, machine_id) VALUES (?, ?, ?)");
+  for (const auto& d : descriptors) q.bind(1, experiment_id).bind(2, d).bind(3, machine_id).run();
+  t.commit();
+}
+
+std::vector<ExperimentRow> Store::experiments() {
+  std::vector<ExperimentRow> out;
+  if (schema_version() < 3) return out;
+  auto q = db_.prepare("SELECT id, sweep, name, kind FROM experiments ORDER BY id");
+  while (q.step()) out.push_back({q.integer(0), q.text(1), q.text(2), q.text(3)});
+  return out;
+}
+
+std::vector<Membership> Store::memberships() {
+  std::vector<Membership> out;
+  if (schema_version() < 3) return out;
+  auto q = db_.prepare("SELECT experiment_id, descriptor, machine_id FROM memberships ORDER BY experiment_id, rowid");
+  while (q.step()) out.push_back({q.integer(0), q.text(1), q.text(2)});
+  return out;
+}
+
 void Store::put(const Measurement& m) {
-  json record = json::parse(m.record_json, nullptr, /*allow_exceptions=*/false);
-  if (record.is_discarded()) record = json::object();
+  const MeasurementRecord r = typed(m.record_json);
   const RunFields f = split(m.descriptor);
-  std::optional<double> foreign = number(record, "/foreign_cpu_pct");
   Transaction t(db_);
   db_.prepare(
          "INSERT INTO measurements (descriptor, machine_id, sweep_id, status, error, model, backend, batch, threads, "
@@ -131,13 +169,13 @@ void Store::put(const Measurement& m) {
       .bind(1, m.descriptor).bind(2, m.machine_id).bind(3, m.sweep_id).bind(4, m.status).bind(5, nonempty(m.error))
       .bind(6, f.model).bind(7, nonempty(f.backend)).bind(8, f.batch).bind(9, f.threads)
       .bind(10, nonempty(f.isa)).bind(11, nonempty(f.cache_sim))
-      .bind(12, number(record, "/latency_ms/median"))
-      .bind(13, number(record, "/per_image_ms/median"))
-      .bind(14, number(record, "/per_image_ms/ci95_low"))
-      .bind(15, number(record, "/per_image_ms/ci95_high"))
-      .bind(16, whole(record, "/cost/macs")).bind(17, whole(record, "/cost/params"))
-      .bind(18, whole(record, "/cache_sim/ll_misses")).bind(19, whole(record, "/counters/llc_misses"))
-      .bind(20, foreign).bind(21, m.record_json).bind(22, m.started_at).bind(23, m.finished_at)
+      .bind(12, r.latency_ms ? std::optional<double>(r.latency_ms->median) : std::nullopt)
+      .bind(13, r.per_image_ms ? std::optional<double>(r.per_image_ms->median) : std::nullopt)
+      .bind(14, r.per_image_ms ? std::optional<double>(r.per_image_ms->ci95_low) : std::nullopt)
+      .bind(15, r.per_image_ms ? std::optional<double>(r.per_image_ms->ci95_high) : std::nullopt)
+      .bind(16, whole(r.macs)).bind(17, whole(r.params))
+      .bind(18, whole(r.ll_misses)).bind(19, whole(r.llc_misses))
+      .bind(20, r.foreign_cpu_pct).bind(21, m.record_json).bind(22, m.started_at).bind(23, m.finished_at)
       .run();
   db_.prepare("DELETE FROM claims WHERE descriptor = ? AND machine_id = ?").bind(1, m.descriptor).bind(2, m.machine_id).run();
   t.commit();
@@ -145,18 +183,19 @@ void Store::put(const Measurement& m) {
 
 namespace {
 const char* kRowColumns =
-    "descriptor, machine_id, sweep_id, status, error, record_json, started_at, finished_at FROM measurements";
+    "id, descriptor, machine_id, sweep_id, status, error, record_json, started_at, finished_at FROM measurements";
 
 Measurement row(const Statement& q) {
   Measurement m;
-  m.descriptor = q.text(0);
-  m.machine_id = q.text(1);
-  if (!q.is_null(2)) m.sweep_id = q.integer(2);
-  m.status = q.text(3);
-  m.error = q.text(4);
-  m.record_json = q.text(5);
-  m.started_at = q.text(6);
-  m.finished_at = q.text(7);
+  m.id = q.integer(0);
+  m.descriptor = q.text(1);
+  m.machine_id = q.text(2);
+  if (!q.is_null(3)) m.sweep_id = q.integer(3);
+  m.status = q.text(4);
+  m.error = q.text(5);
+  m.record_json = q.text(6);
+  m.started_at = q.text(7);
+  m.finished_at = q.text(8);
   return m;
 }
 }  // namespace

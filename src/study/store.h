@@ -18,7 +18,7 @@
 
 namespace fb::study {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 enum class StoreAccess {
   read_only,          // report, export, merge inputs: the file is never written
@@ -36,12 +36,27 @@ struct Measurement {
   std::string error;
   std::string record_json;
   std::string started_at, finished_at;
+  int64_t id = 0;  // the store's row id, when read back (put() ignores it)
 };
 
 struct SweepRow {
   int64_t id = 0;
   std::string name, source, machine_id, shard, command, started_at, finished_at, outcome;
   int64_t grid_size = 0;
+};
+
+// An experiment: a named unit of a sweep (a preset's or spec's groups with
+// one `experiment` name), e.g. sweep "quick", name "depth", kind "depth".
+// The kind says what it varies and so which figure draws it.
+struct ExperimentRow {
+  int64_t id = 0;
+  std::string sweep, name, kind;
+};
+
+// A configuration measured on one machine belongs to an experiment.
+struct Membership {
+  int64_t experiment_id = 0;
+  std::string descriptor, machine_id;
 };
 
 class Store {
@@ -61,6 +76,17 @@ class Store {
   int64_t begin_sweep(const SweepRow& s);
   void end_sweep(int64_t id, const std::string& outcome);
   std::vector<SweepRow> sweeps();
+  std::vector<MachineInfo> machines();
+
+  // Experiments (schema version 3). add_experiment returns the id of
+  // (sweep, name), creating it, or setting its kind when it exists.
+  // link() records, in one transaction, that these configurations of
+  // `machine_id` belong to the experiment; linking twice changes nothing.
+  int64_t add_experiment(const std::string& sweep, const std::string& name, const std::string& kind);
+  void link(int64_t experiment_id, const std::vector<std::string>& descriptors, const std::string& machine_id);
+  // Both empty for a store older than version 3 (opened read-only).
+  std::vector<ExperimentRow> experiments();
+  std::vector<Membership> memberships();
 
   // Inserts or replaces the row for (descriptor, machine_id), in its own
   // transaction, and releases any claim on it.

@@ -29,6 +29,16 @@ int64_t sweep_in(Store& out, const SweepRow& s) {
   return id;
 }
 
+int64_t experiment_in(Store& out, const ExperimentRow& e) {
+  out.db().prepare("INSERT OR IGNORE INTO experiments (sweep, name, kind) VALUES (?, ?, ?)")
+      .bind(1, e.sweep).bind(2, e.name).bind(3, e.kind)
+      .run();
+  auto q = out.db().prepare("SELECT id FROM experiments WHERE sweep = ? AND name = ?");
+  q.bind(1, e.sweep).bind(2, e.name);
+  q.step();
+  return q.integer(0);
+}
+
 }  // namespace
 
 MergeSummary merge_into(Store& out, const std::string& input_path,
@@ -43,6 +53,14 @@ MergeSummary merge_into(Store& out, const std::string& input_path,
 
   std::map<int64_t, int64_t> sweep_ids;  // input id -> output id
   for (const SweepRow& s : in.sweeps()) sweep_ids[s.id] = sweep_in(out, s);
+
+  // Experiments by (sweep, name), the first kind kept; memberships as a set:
+  // merging an input again adds nothing.
+  std::map<int64_t, int64_t> experiment_ids;
+  for (const ExperimentRow& e : in.experiments()) experiment_ids[e.id] = experiment_in(out, e);
+  for (const Membership& mb : in.memberships())
+    if (auto it = experiment_ids.find(mb.experiment_id); it != experiment_ids.end())
+      out.link(it->second, {mb.descriptor}, mb.machine_id);
 
   in.for_each([&](const Measurement& incoming) {
     Measurement m = incoming;

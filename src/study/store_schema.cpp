@@ -49,6 +49,22 @@ CREATE TABLE claims (
   claimed_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
   PRIMARY KEY (descriptor, machine_id));
 )sql",
+    // 2 -> 3: experiments. A sweep's groups form named experiments (depth,
+    // width, cache, zoo, ...); a configuration belongs to every experiment
+    // whose grid holds it, on each machine that measured it. Rows stored
+    // before version 3 have no membership: the report shows them as
+    // 'unassigned' until a sweep that contains them runs again.
+    R"sql(
+CREATE TABLE experiments (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  sweep TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
+  UNIQUE (sweep, name));
+CREATE TABLE memberships (
+  experiment_id INTEGER NOT NULL REFERENCES experiments(id),
+  descriptor TEXT NOT NULL, machine_id TEXT NOT NULL,
+  PRIMARY KEY (experiment_id, descriptor, machine_id));
+CREATE INDEX memberships_by_row ON memberships (descriptor, machine_id);
+)sql",
 };
 
 // A stored value shown in a message: short, printable.

@@ -99,15 +99,17 @@ TEST_F(HostileStoreTest, NamesThatAreShellCommandsNeverRunAndTheFiguresAreDrawn)
   write_report(db_, dir_ / "out2", BackendRoles{"tor\nch" + bq, "onednn"});
 
   EXPECT_EQ(markers(), std::vector<std::string>{});
-  for (const char* fig : {"fig1_depth_b1", "fig5_zoo", "fig6_roofline", "fig7_ablation", "fig8_isa"}) {
+  // Rows of no experiment: drawn as the 'unassigned' one.
+  for (const char* fig : {"fig1_depth_unassigned_b1", "fig5_zoo_unassigned", "fig6_roofline", "fig7_ablation_unassigned",
+                          "fig8_isa_unassigned"}) {
     EXPECT_TRUE(std::filesystem::exists(dir_ / "out" / "figures" / (std::string(fig) + ".png"))) << fig;
     EXPECT_TRUE(std::filesystem::exists(dir_ / "out" / "figures" / (std::string(fig) + ".svg"))) << fig;
   }
-  EXPECT_TRUE(std::filesystem::exists(dir_ / "out2" / "figures" / "fig5_zoo.svg"));
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "out2" / "figures" / "fig5_zoo_unassigned.svg"));
   // The names reach the figure as text, exactly.
-  const std::string svg = slurp(dir_ / "out" / "figures" / "fig5_zoo.svg");
+  const std::string svg = slurp(dir_ / "out" / "figures" / "fig5_zoo_unassigned.svg");
   EXPECT_NE(svg.find(d + "/MARKER_backquote`it's\"q"), std::string::npos);
-  const std::string script = slurp(dir_ / "out" / "figures" / "fig5_zoo.gp");
+  const std::string script = slurp(dir_ / "out" / "figures" / "fig5_zoo_unassigned.gp");
   EXPECT_NE(script.find("title 'it''s\"q'"), std::string::npos) << script;
   // The only double quotes in the script are those inside the name.
   size_t quotes = 0, names = 0;
@@ -156,7 +158,7 @@ TEST_F(HostileStoreTest, OneMalformedRowIsListedByIdAndTheRestIsDrawn) {
   ReportSummary s = write_report(db_, dir_ / "out");
   EXPECT_EQ(s.measurements, good_rows().size());
   EXPECT_EQ(s.unreadable_rows, 2u);
-  EXPECT_TRUE(std::filesystem::exists(dir_ / "out" / "figures" / "fig1_depth_b1.png"));
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "out" / "figures" / "fig1_depth_unassigned_b1.png"));
   const std::string md = slurp(dir_ / "out" / "summary.md");
   EXPECT_NE(md.find("| 10 | pattern:standard depth=ten backend=torch | "), std::string::npos) << md;
   EXPECT_NE(md.find("depth: 'ten' is not a whole number |"), std::string::npos) << md;
@@ -225,16 +227,23 @@ TEST_F(HostileStoreTest, ANumberTooLargeForADoubleIsRefused) {
   EXPECT_EQ(d.ok.size(), good_rows().size());
 }
 
-TEST_F(HostileStoreTest, TheSameConfigurationFromTwoMachinesIsDrawnOnce) {
+// A merged store: each machine's row is read into its own data set, never
+// one in place of the other, and the single-machine reader refuses to choose.
+TEST_F(HostileStoreTest, TheSameConfigurationFromTwoMachinesStaysWithItsMachine) {
   std::vector<FakeRow> rows = good_rows();
   FakeRow again{zoo("resnet50", "torch"), 99};
   again.machine = "other-machine";
   rows.push_back(again);
   test::write_fake_store(db_, rows);
-  Dataset d = load_dataset(db_);
-  ASSERT_EQ(d.unreadable.size(), 1u);
-  EXPECT_EQ(d.unreadable[0].reason, "same descriptor as row 8, which is drawn instead");
-  for (const auto& m : d.ok) EXPECT_NE(m.per_image_ms, 99);
+  auto machines = load_machines(db_);
+  ASSERT_EQ(machines.size(), 2u);
+  EXPECT_TRUE(machines[0].unreadable.empty());
+  EXPECT_EQ(machines[0].ok.size(), good_rows().size());
+  for (const auto& m : machines[0].ok) EXPECT_NE(m.per_image_ms, 99);
+  ASSERT_EQ(machines[1].ok.size(), 1u);
+  EXPECT_EQ(machines[1].machine_id, "other-machine");
+  EXPECT_EQ(machines[1].ok[0].per_image_ms, 99);
+  EXPECT_THROW(load_dataset(db_), UsageError);
 }
 
 TEST_F(HostileStoreTest, CounterAvailabilityOfTheWrongTypeMeansNoCounters) {
@@ -256,13 +265,14 @@ TEST_F(HostileStoreTest, ZeroMissesAndMissingFlopsDoNotStopTheFigures) {
   for (int depth : {10, 20, 30}) {
     nlohmann::json r = test::fake_record({pattern_at(depth, "torch"), depth * 1.0, 0, 0});
     r.erase("cost");
-    rows.push_back({pattern_at(depth, "torch"), depth * 1.0, 0, 0, "ok", r.dump()});
+    rows.push_back({pattern_at(depth, "torch"), depth * 1.0, 0, 0, "ok", r.dump(), "synthetic-machine",
+                    {{"depth", "depth"}, {"cache", "cache"}}});
   }
   test::write_fake_store(db_, rows);
   ReportSummary s = write_report(db_, dir_ / "out");
-  EXPECT_TRUE(std::filesystem::exists(dir_ / "out" / "figures" / "fig1_depth_b1.png"));
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "out" / "figures" / "fig1_depth_synthetic-depth_b1.png"));
   const std::string html = slurp(dir_ / "out" / "index.html");
-  EXPECT_NE(html.find("Last-level cache misses and latency vs depth, batch 1</b>: not drawn"), std::string::npos);
+  EXPECT_NE(html.find("Last-level cache misses and latency vs depth — experiment synthetic/cache</b>: not drawn"), std::string::npos);
   EXPECT_EQ(s.unreadable_rows, 0u);
 }
 

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "measure/record.h"
 #include "study/store.h"
 
 namespace fb::test {
@@ -23,21 +24,30 @@ struct FakeRow {
   std::string status = "ok";
   std::optional<std::string> record_json = std::nullopt;  // stored as is instead of fake_record()
   std::string machine = "synthetic-machine";
+  // (experiment, kind) of sweep "synthetic" the row belongs to; none: unassigned.
+  std::vector<std::pair<std::string, std::string>> experiments = {};
 };
 
+// Built through the record's owner (measure/record.h), so the fixture uses the
+// real key names.
 inline nlohmann::json fake_record(const FakeRow& r) {
-  nlohmann::json j{{"descriptor", r.descriptor},
-                   {"status", r.status},
-                   {"error", ""},
-                   {"latency_ms", {{"n", 20}, {"median", r.ms_per_image}}},
-                   {"per_image_ms", {{"median", r.ms_per_image}, {"ci95_low", r.ms_per_image * 0.98}, {"ci95_high", r.ms_per_image * 1.02}}},
-                   {"cost", {{"flops", r.flops}, {"macs", r.flops / 2}}},
-                   {"roofline", {{"achieved_gflops", r.flops / r.ms_per_image / 1e6}, {"intensity", 10.0},
-                                 {"peak_gflops", 500.0}, {"bandwidth_gbs", 20.0}}},
-                   {"counters", {{"available", false}, {"reason", "no PMU in this VM"}}},
-                   {"foreign_cpu_pct", 0.5},
-                   {"environment", {{"cpu", "Synthetic CPU"}, {"threads", 2}}}};
-  j["cache_sim"] = r.ll_misses >= 0 ? nlohmann::json{{"ll_misses", r.ll_misses}} : nlohmann::json(nullptr);
+  MeasurementRecord t;
+  t.descriptor = r.descriptor;
+  t.status = r.status;
+  t.latency_ms = LatencyStats{.n = 20, .median = r.ms_per_image, .samples = {}};
+  t.per_image_ms = PerImageMs{r.ms_per_image, r.ms_per_image * 0.98, r.ms_per_image * 1.02};
+  t.flops = r.flops;
+  t.macs = r.flops / 2;
+  t.achieved_gflops = r.flops / r.ms_per_image / 1e6;
+  t.intensity = 10.0;
+  t.peak_gflops = 500.0;
+  t.bandwidth_gbs = 20.0;
+  if (r.ll_misses >= 0) t.ll_misses = r.ll_misses;
+  t.foreign_cpu_pct = 0.5;
+  t.json = {{"counters", {{"available", false}, {"reason", "no PMU in this VM"}}},
+            {"environment", {{"cpu_model", "Synthetic CPU"}, {"threads", 2}}}};
+  nlohmann::json j = t;
+  if (r.ll_misses < 0) j["cache_sim"] = nullptr;
   return j;
 }
 
@@ -54,6 +64,8 @@ inline void write_fake_store(const std::filesystem::path& path, const std::vecto
     m.status = r.status;
     m.record_json = r.record_json ? *r.record_json : fake_record(r).dump();
     store.put(m);
+    for (const auto& [name, kind] : r.experiments)
+      store.link(store.add_experiment("synthetic", name, kind), {r.descriptor}, r.machine);
   }
 }
 

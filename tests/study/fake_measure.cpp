@@ -7,6 +7,7 @@
 //   env.FAKE=cutchar  100 KB of 3-byte characters on stderr (every tail is cut
 //                     mid-character), then exit 1 without a record
 //   env.FAKE=closefds closes stdout and stderr, then sleeps 60 s
+//   env.FAKE=badfield an ok record whose per_image_ms.median is a string
 // It is also the crashing/hanging child of the measurement tests, so the real
 // formbench binary needs no test-only switches.
 // Environment: FAKE_MEASURE_SLEEP_MS sleeps first; FAKE_MEASURE_LOG appends
@@ -18,6 +19,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
+
+#include "measure/record.h"
 
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
@@ -48,18 +51,26 @@ int main(int argc, char** argv) {
     std::puts("this is not a record");
     return 0;
   }
-  nlohmann::json r = {{"descriptor", d}, {"status", "ok"}, {"error", nullptr}};
+  // The record through its owner (measure/record.h): the real key names.
+  fb::MeasurementRecord t;
+  t.descriptor = d;
+  t.status = "ok";
   const double ms = 1.0 + static_cast<double>(d.size() % 17);
-  r["latency_ms"] = {{"n", 10}, {"median", ms}, {"samples", {ms, ms}}};
-  r["per_image_ms"] = {{"median", ms / 2}, {"ci95_low", ms / 2 - 0.1}, {"ci95_high", ms / 2 + 0.1}};
-  r["cost"] = {{"macs", 1000000}, {"flops", 2000000}, {"params", 1234}};
-  r["counters"] = {{"available", false}, {"reason", "fake"}};
-  r["cache_sim"] = has("cache_sim=") ? nlohmann::json{{"ll_misses", 4242}} : nlohmann::json(nullptr);
-  r["foreign_cpu_pct"] = 0.5;
+  t.latency_ms = fb::LatencyStats{.n = 10, .median = ms, .samples = {ms, ms}};
+  t.per_image_ms = fb::PerImageMs{ms / 2, ms / 2 - 0.1, ms / 2 + 0.1};
+  t.macs = 1000000;
+  t.flops = 2000000;
+  t.params = 1234;
+  if (has("cache_sim=")) t.ll_misses = 4242;
+  t.foreign_cpu_pct = 0.5;
   if (has("env.FAKE=fail")) {
-    r["status"] = "failed";
-    r["error"] = "fake: the backend refused";
+    t.status = "failed";
+    t.error = "fake: the backend refused";
   }
+  t.json = {{"counters", {{"available", false}, {"reason", "fake"}}}};
+  nlohmann::json r = t;
+  if (!has("cache_sim=")) r["cache_sim"] = nullptr;
+  if (has("env.FAKE=badfield")) r["per_image_ms"]["median"] = "fast";
   if (const char* log = std::getenv("FAKE_MEASURE_LOG")) std::ofstream(log, std::ios::app) << d << "\n";
   std::printf("some library chatter\n%s\n", r.dump().c_str());
   return r["status"] == "ok" ? 0 : 1;

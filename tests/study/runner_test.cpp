@@ -104,6 +104,23 @@ TEST_F(Fixture, EveryKindOfFailureIsStoredAndTheSweepGoesOn) {
   EXPECT_EQ(store.count(), 5);
 }
 
+// An ok record that the record's reader (measure/record.h) refuses used to be
+// stored ok and dropped by the report; it is stored failed, saying why.
+TEST_F(Fixture, AnOkRecordThatDoesNotReadBackIsStoredFailed) {
+  SweepSpec s = small_spec({{"FAKE", "badfield"}});
+  s.groups[0].patterns = {"standard"};
+  s.groups[0].depths = {1};
+  s.groups[0].backends = {"onednn"};
+  RunSummary r = run_sweep(s, opts());
+  EXPECT_EQ(r.ok, 0);
+  EXPECT_EQ(r.failed, 1);
+  Store store(dir / "r.sqlite");
+  auto row = store.get("pattern:standard depth=1 width=8 res=16 classes=1000 backend=onednn batch=1 threads=1 "
+                       "env.FAKE=badfield", this_machine().id);
+  ASSERT_TRUE(row);
+  EXPECT_EQ(row->error, "measure printed an ok record that is not one: record field per_image_ms.median is not a number");
+}
+
 // A child's stderr with bytes that are not UTF-8, or a tail cut in the middle
 // of a character, used to make the record's JSON dump throw: the sweep died
 // with nothing stored and every resume died on the same configuration.

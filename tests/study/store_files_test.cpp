@@ -105,7 +105,7 @@ TEST(StoreFiles, SchemaVersionIsParsedStrictly) {
       {"99999999999999999999999", "meta.schema_version is '99999999999999999999999', not a schema version"},
       {"4294967297", "meta.schema_version is '4294967297', not a schema version"},
       {"0", "meta.schema_version is 0, which no formbench writes"},
-      {"3", "has schema version 3, this formbench reads up to 2; use a newer formbench"},
+      {"4", "has schema version 4, this formbench reads up to 3; use a newer formbench"},
   };
   for (const auto& [value, expected] : cases) {
     {
@@ -129,10 +129,11 @@ TEST(StoreFiles, AVersionOneStoreIsReadAsItIsAndMigratedForWriting) {
   const std::string path = dir / "v1.sqlite";
   {
     Store s(path, StoreAccess::create);
-    s.db().exec("DROP TABLE claims; UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+    s.db().exec("DROP TABLE memberships; DROP TABLE experiments; DROP TABLE claims; "
+                "UPDATE meta SET value = '1' WHERE key = 'schema_version'");
   }
   EXPECT_EQ(Store(path, StoreAccess::read_only).schema_version(), 1);
-  EXPECT_EQ(Store(path, StoreAccess::read_write).schema_version(), 2);
+  EXPECT_EQ(Store(path, StoreAccess::read_write).schema_version(), kSchemaVersion);
 }
 
 TEST(StoreFiles, EmptyPathsAreRefusedEverywhere) {

@@ -13,6 +13,7 @@
 #include "common/error.h"
 #include "report/experiment_rows.h"
 #include "report/report.h"
+#include "report/store_dir_test.h"
 #include "report/synthetic_store.h"
 #include "study/sqlite.h"
 
@@ -92,17 +93,7 @@ Fixture two_machines() {
   return f;
 }
 
-class Experiments : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / fmt::format("fb_experiments_test_{}", ::getpid());
-    std::filesystem::create_directories(dir_);
-    db_ = (dir_ / "results.sqlite").string();
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path dir_;
-  std::string db_;
-};
+class Experiments : public test::StoreDirTest {};
 
 TEST_F(Experiments, EveryFigureDrawsOnlyItsExperimentsRowsOfOneMachine) {
   Fixture f = two_machines();

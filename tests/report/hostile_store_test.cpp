@@ -10,6 +10,7 @@
 
 #include "common/error.h"
 #include "report/report.h"
+#include "report/store_dir_test.h"
 #include "report/synthetic_store.h"
 
 namespace fb::report {
@@ -51,19 +52,8 @@ std::string record_with(const std::string& path, const nlohmann::json& value) {
   return j.dump();
 }
 
-class HostileStoreTest : public ::testing::Test {
+class HostileStoreTest : public test::StoreDirTest {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           fmt::format("fb_hostile_store_test_{}_{}", ::getpid(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    db_ = (dir_ / "results.sqlite").string();
-  }
-  void TearDown() override {
-    if (!std::getenv("FB_KEEP_TEST_DIR")) std::filesystem::remove_all(dir_);  // set it to look at a store
-  }
-
   // Every file that a hostile name's command would have created.
   std::vector<std::string> markers() const {
     std::vector<std::string> found;
@@ -71,9 +61,6 @@ class HostileStoreTest : public ::testing::Test {
       if (e.path().filename().string().rfind("MARKER", 0) == 0) found.push_back(e.path().string());
     return found;
   }
-
-  std::filesystem::path dir_;
-  std::string db_;
 };
 
 TEST_F(HostileStoreTest, NamesThatAreShellCommandsNeverRunAndTheFiguresAreDrawn) {

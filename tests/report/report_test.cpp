@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "report/claims.h"
 #include "report/report.h"
+#include "report/store_dir_test.h"
 #include "report/synthetic_store.h"
 
 namespace fb::report {
@@ -48,17 +49,12 @@ std::vector<FakeRow> synthetic_rows() {
   return rows;
 }
 
-class ReportTest : public ::testing::Test {
+class ReportTest : public test::StoreDirTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / fmt::format("fb_report_test_{}", ::getpid());
-    std::filesystem::create_directories(dir_);
-    db_ = (dir_ / "results.sqlite").string();
+    StoreDirTest::SetUp();
     test::write_fake_store(db_, synthetic_rows());
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path dir_;
-  std::string db_;
 };
 
 ClaimRow claim(const Dataset& d, const std::string& id) {

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "report/report.h"
+#include "report/store_dir_test.h"
 #include "report/synthetic_store.h"
 
 namespace fb::report {
@@ -53,19 +54,7 @@ FakeRow with_facts(const std::string& descriptor, const json& facts) {
   return {descriptor, 5, 1e9, -1, "ok", r.dump()};
 }
 
-class RooflineTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           fmt::format("fb_roofline_test_{}_{}", ::getpid(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    db_ = (dir_ / "results.sqlite").string();
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path dir_;
-  std::string db_;
-};
+class RooflineTest : public test::StoreDirTest {};
 
 // The figure's data rows: intensity -> (level index, Winograd 0/1).
 std::map<double, std::pair<int, int>> roofline_points(const std::string& gp) {

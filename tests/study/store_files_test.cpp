@@ -13,27 +13,10 @@
 namespace fb::study {
 namespace {
 
+using testing::bytes_of;
+using testing::hostile_store_files;
 using testing::ScratchDir;
 using testing::write_file;
-
-std::string bytes_of(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// The three hostile files: an empty file, another program's SQLite database,
-// random bytes.
-std::vector<std::string> hostile_files(const ScratchDir& dir) {
-  write_file(dir / "empty.sqlite", "");
-  {
-    Database other(dir / "other.sqlite", OpenMode::create);
-    other.exec("CREATE TABLE notes (x TEXT); INSERT INTO notes VALUES ('keep me');");
-  }
-  std::string garbage;
-  for (int i = 0; i < 5000; ++i) garbage += static_cast<char>((i * 7919 + 13) % 256);
-  write_file(dir / "garbage.sqlite", garbage);
-  return {dir / "empty.sqlite", dir / "other.sqlite", dir / "garbage.sqlite"};
-}
 
 std::string message_of(const std::function<void()>& f) {
   try {
@@ -48,7 +31,7 @@ std::string message_of(const std::function<void()>& f) {
 
 TEST(StoreFiles, HostileFilesAreRefusedAndLeftByteForByte) {
   ScratchDir dir;
-  for (const std::string& path : hostile_files(dir)) {
+  for (const std::string& path : hostile_store_files(dir)) {
     const std::string before = bytes_of(path);
     for (StoreAccess access : {StoreAccess::read_only, StoreAccess::read_write, StoreAccess::create}) {
       const std::string msg = message_of([&] { Store s(path, access); });

@@ -21,7 +21,10 @@
 namespace fb::study {
 namespace {
 
+using testing::bytes_of;
+using testing::hostile_store_files;
 using testing::read_lines;
+using testing::twelve_configuration_spec;
 using testing::ScratchDir;
 using testing::write_file;
 
@@ -34,11 +37,6 @@ Result run(std::vector<std::string> args) {
   args.insert(args.begin(), FORMBENCH_BIN);
   ChildResult r = run_child(args, 60);
   return {r.exit_code, r.err + r.out};
-}
-
-std::string bytes_of(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 // A store with `n` ok rows on one machine.
@@ -116,17 +114,9 @@ TEST(StoreOutputsCli, ANonUtf8ByteInAStoredRowIsExportedNotFatal) {
 
 TEST(StoreOutputsCli, HostileStoreFilesAreRefusedByEveryCommandAndLeftByteForByte) {
   ScratchDir dir;
-  write_file(dir / "empty.sqlite", "");
-  {
-    Database other(dir / "other.sqlite", OpenMode::create);
-    other.exec("CREATE TABLE notes (x TEXT); INSERT INTO notes VALUES ('keep me');");
-  }
-  std::string garbage;
-  for (int i = 0; i < 5000; ++i) garbage += static_cast<char>((i * 7919 + 13) % 256);
-  write_file(dir / "garbage.sqlite", garbage);
   write_file(dir / "spec.toml", "[[group]]\npatterns = [\"standard\"]\ndepth = 1\nwidth = 8\nres = 16\n"
                                 "backends = [\"reference\"]\nthreads = [1]\n");
-  for (const std::string& f : {dir / "empty.sqlite", dir / "other.sqlite", dir / "garbage.sqlite"}) {
+  for (const std::string& f : hostile_store_files(dir)) {
     const std::string before = bytes_of(f);
     const std::vector<std::vector<std::string>> commands = {
         {"export", f, "--csv"},
@@ -186,23 +176,10 @@ TEST(StoreOutputsCli, ABadSchemaVersionIsRefusedNamingTheFile) {
   }
 }
 
-// 12 configurations; the fake measurer stands in for `formbench measure`.
-const char* kSpec = R"(
-name = "shared"
-[[group]]
-patterns = ["standard", "bottleneck", "dw_separable"]
-depth = [1, 2]
-width = 8
-res = 16
-batch = [1, 2]
-backends = ["reference"]
-threads = [1]
-)";
-
 TEST(StoreOutputsCli, TwoRunnersOnOneStoreMeasureEachConfigurationOnce) {
   ScratchDir dir;
   const std::string spec = dir / "spec.toml", db = dir / "shared.sqlite", log = dir / "measured.log";
-  write_file(spec, kSpec);
+  write_file(spec, twelve_configuration_spec("shared"));
   std::vector<pid_t> runners;
   for (int i = 0; i < 2; ++i) {
     pid_t pid = fork();

@@ -21,6 +21,7 @@ namespace fb::study {
 namespace {
 
 using testing::read_lines;
+using testing::twelve_configuration_spec;
 using testing::ScratchDir;
 using testing::write_file;
 
@@ -38,20 +39,6 @@ Result run(const std::string& args) {
   return {r.exit_code, r.err + r.out};
 }
 
-// 12 configurations on the reference backend (the one every build has); the
-// fake measurer never runs it.
-const char* kSpec = R"(
-name = "killable"
-[[group]]
-patterns = ["standard", "bottleneck", "dw_separable"]
-depth = [1, 2]
-width = 8
-res = 16
-batch = [1, 2]
-backends = ["reference"]
-threads = [1]
-)";
-
 int64_t ok_rows(const std::string& db) {
   if (!std::filesystem::exists(db)) return 0;
   try {
@@ -64,7 +51,7 @@ int64_t ok_rows(const std::string& db) {
 TEST(StudyCli, KilledSweepResumesWithCompleteUniqueRows) {
   ScratchDir dir;
   const std::string spec = dir / "spec.toml", db = dir / "r.sqlite", log = dir / "measured.log";
-  write_file(spec, kSpec);
+  write_file(spec, twelve_configuration_spec("killable"));
   const std::string fake = FAKE_MEASURE_BIN;
   pid_t pid = fork();
   ASSERT_GE(pid, 0);
@@ -114,7 +101,7 @@ TEST(StudyCli, KilledSweepResumesWithCompleteUniqueRows) {
 TEST(StudyCli, DryRunMergeAndExport) {
   ScratchDir dir;
   const std::string spec = dir / "spec.toml";
-  write_file(spec, kSpec);
+  write_file(spec, twelve_configuration_spec("killable"));
   Result dry = run("study " + spec + " --dry-run --db " + (dir / "none.sqlite"));
   EXPECT_EQ(dry.code, 0) << dry.out;
   EXPECT_NE(dry.out.find("study killable (" + spec + "): 12 configurations"), std::string::npos) << dry.out;
@@ -176,7 +163,7 @@ Result run_argv(std::vector<std::string> args) {
 TEST(StudyCli, MeasureCommandKeepsQuotedSpacesAndRunsNoShell) {
   ScratchDir dir;
   const std::string spec = dir / "spec.toml", db = dir / "r.sqlite";
-  write_file(spec, kSpec);
+  write_file(spec, twelve_configuration_spec("killable"));
   std::filesystem::create_directories(dir / "my tools");
   std::filesystem::create_symlink(FAKE_MEASURE_BIN, dir / "my tools/fake measure");
   // Used to be split on every space: "'/.../my" ran, and every row failed.
@@ -192,7 +179,7 @@ TEST(StudyCli, MeasureCommandKeepsQuotedSpacesAndRunsNoShell) {
 TEST(StudyCli, ConfigurationsABackendCannotRunAreRefusedWhenTheSpecIsLoaded) {
   ScratchDir dir;
   const std::string spec = dir / "spec.toml", db = dir / "r.sqlite";
-  write_file(spec, std::string(kSpec) + "isa = \"avx2\"\n");
+  write_file(spec, twelve_configuration_spec("killable") + "isa = \"avx2\"\n");
   for (const char* extra : {"", "--dry-run"}) {
     std::vector<std::string> args = {"study", spec, "--db", db, "--measure-command", FAKE_MEASURE_BIN};
     if (*extra) args.push_back(extra);

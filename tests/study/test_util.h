@@ -3,9 +3,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "study/sqlite.h"
 
 namespace fb::study::testing {
 
@@ -30,6 +33,39 @@ inline std::vector<std::string> read_lines(const std::string& path) {
   std::vector<std::string> lines;
   for (std::string l; std::getline(in, l);) lines.push_back(l);
   return lines;
+}
+
+inline std::string bytes_of(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The three files no command may take for a store or modify: an empty file,
+// another program's SQLite database, random bytes.
+inline std::vector<std::string> hostile_store_files(const ScratchDir& dir) {
+  write_file(dir / "empty.sqlite", "");
+  {
+    Database other(dir / "other.sqlite", OpenMode::create);
+    other.exec("CREATE TABLE notes (x TEXT); INSERT INTO notes VALUES ('keep me');");
+  }
+  std::string garbage;
+  for (int i = 0; i < 5000; ++i) garbage += static_cast<char>((i * 7919 + 13) % 256);
+  write_file(dir / "garbage.sqlite", garbage);
+  return {dir / "empty.sqlite", dir / "other.sqlite", dir / "garbage.sqlite"};
+}
+
+// A sweep of 12 configurations on the reference backend (the one every build
+// has); the CLI tests let the fake measurer stand in for `formbench measure`.
+inline std::string twelve_configuration_spec(const std::string& name) {
+  return "name = \"" + name + "\"\n" + R"([[group]]
+patterns = ["standard", "bottleneck", "dw_separable"]
+depth = [1, 2]
+width = 8
+res = 16
+batch = [1, 2]
+backends = ["reference"]
+threads = [1]
+)";
 }
 
 }  // namespace fb::study::testing

@@ -176,15 +176,20 @@ void write_summary_md(const ReportInputs& in, const std::filesystem::path& file)
   f.commit();
 }
 
-void write_index_html(const ReportInputs& in, const std::filesystem::path& out_dir) {
-  AtomicFile f(out_dir / "index.html");
-  std::ostream& out = f.out();
+// The page's head and stylesheet, shared by a machine's report and the index of machines.
+void write_html_head(std::ostream& out) {
   out << "<!doctype html><html><head><meta charset=\"utf-8\"><title>formbench report</title><style>"
          "body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}"
          "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}"
          "th{background:#f0f0f0}.reproduced{color:#070}.not-reproduced{color:#b00}.undecided{color:#a60}.not-measured{color:#888}"
          "figure{margin:2em 0}img{max-width:100%;border:1px solid #ddd}figcaption{color:#555;font-size:90%}"
          "</style></head><body>\n<h1>formbench report</h1>\n";
+}
+
+void write_index_html(const ReportInputs& in, const std::filesystem::path& out_dir) {
+  AtomicFile f(out_dir / "index.html");
+  std::ostream& out = f.out();
+  write_html_head(out);
   out << "<p>Store <code>" << html_escape(in.store_path) << "</code>: " << in.data->ok.size() << " measurements ok, "
       << in.data->failed << " failed, " << in.data->skipped << " skipped. Native framework: <code>"
       << html_escape(in.roles->native) << "</code>; accelerated engine: <code>" << html_escape(in.roles->accelerated)
@@ -254,11 +259,8 @@ void write_machines_index(const std::string& store_path, const std::vector<Machi
   {
     AtomicFile f(out_dir / "index.html");
     std::ostream& out = f.out();
-    out << "<!doctype html><html><head><meta charset=\"utf-8\"><title>formbench report</title><style>"
-           "body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}"
-           "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}"
-           "</style></head><body>\n<h1>formbench report</h1>\n<p>Store <code>"
-        << html_escape(store_path) << "</code>. " << why << "</p>\n"
+    write_html_head(out);
+    out << "<p>Store <code>" << html_escape(store_path) << "</code>. " << why << "</p>\n"
         << "<table><tr><th>machine</th><th>facts</th><th>ok</th><th>failed</th><th>skipped</th><th>unreadable</th></tr>\n";
     for (const auto& m : machines)
       out << "<tr><td><a href=\"" << html_escape(m.folder) << "/index.html\"><code>" << html_escape(m.data->machine_id)

@@ -169,6 +169,9 @@ Figure panel_figure(const std::filesystem::path& dir, const std::string& name, c
   for (const auto& [pattern, by_key] : set.by_pattern)
     for (const auto& [key, s] : by_key) {
       const std::string label = key.first, keyed_by = keyed ? ", " + key.second.key : "";
+      // Colour is the backend's; a figure of several sources marks each with its own shape (open: misses, filled: latency).
+      static const int kShapes[][2] = {{6, 7}, {4, 5}, {8, 9}, {12, 13}};
+      const auto& shape = kShapes[static_cast<size_t>(std::distance(sources.begin(), sources.find(key.second))) % std::size(kShapes)];
       std::string id = fmt::format("$d{}", block++);
       data += id + " << EOD\n";
       for (const auto* m : s.points) {
@@ -186,9 +189,9 @@ Figure panel_figure(const std::filesystem::path& dir, const std::string& name, c
       const std::string c = color_of(s.backend);
       auto& p = plots[pattern];
       if (cache) {
-        p.push_back(fmt::format("{} using 1:6 axes x1y1 with linespoints dt 2 lc rgb '{}' pt 6 title {}", id, c,
+        p.push_back(fmt::format("{} using 1:6 axes x1y1 with linespoints dt 2 lc rgb '{}' pt {} title {}", id, c, shape[0],
                                 gnuplot_string(label + " misses" + keyed_by)));
-        p.push_back(fmt::format("{} using 1:2 axes x1y2 with linespoints dt 1 lc rgb '{}' pt 7 title {}", id, c,
+        p.push_back(fmt::format("{} using 1:2 axes x1y2 with linespoints dt 1 lc rgb '{}' pt {} title {}", id, c, shape[1],
                                 gnuplot_string(label + " latency" + keyed_by)));
       } else {
         p.push_back(fmt::format("{} using 1:2:3:4 with yerrorlines lc rgb '{}' pt 7 title {}", id, c, gnuplot_string(label)));

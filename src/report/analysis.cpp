@@ -46,7 +46,7 @@ std::vector<SpeedupPair> speedup_pairs(const Dataset& d, const BackendRoles& rol
   return pairs;
 }
 
-std::vector<Series> series_over(const Dataset& d, const std::string& knob) {
+std::vector<Series> series_over(const Dataset& d, const std::string& knob, size_t min_values) {
   std::map<std::string, Series> groups;
   for (const auto& m : d.ok) {
     if (m.pattern.empty() || !m.fields.get(knob)) continue;
@@ -61,7 +61,7 @@ std::vector<Series> series_over(const Dataset& d, const std::string& knob) {
   for (auto& [key, s] : groups) {
     std::set<std::string> values;
     for (const auto* m : s.points) values.insert(*m->fields.get(knob));
-    if (values.size() < 2) continue;
+    if (values.size() < min_values) continue;
     std::sort(s.points.begin(), s.points.end(), [&](const Measurement* a, const Measurement* b) {
       return parse_integer(*a->fields.get(knob), knob) < parse_integer(*b->fields.get(knob), knob);
     });

@@ -26,14 +26,15 @@ struct SpeedupPair {
 std::vector<SpeedupPair> speedup_pairs(const Dataset& d, const BackendRoles& roles);
 
 // Measurements of one pattern on one backend that differ only in `knob`
-// (depth or width), sorted by it.
+// (depth or width), sorted by it; a series has at least `min_values` values
+// of the knob (a figure draws a single measured point too).
 struct Series {
   std::string pattern, backend;
   int64_t batch = 1;
   std::string fixed;  // the shared descriptor without the knob
   std::vector<const Measurement*> points;
 };
-std::vector<Series> series_over(const Dataset& d, const std::string& knob);
+std::vector<Series> series_over(const Dataset& d, const std::string& knob, size_t min_values = 2);
 
 struct Finding {
   std::string title;

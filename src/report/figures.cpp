@@ -72,8 +72,8 @@ struct PanelSet {
 
 // A series' points by where their misses come from: a line never joins two
 // cache geometries (or a simulation and the counters). Points that a log axis
-// cannot show (zero misses) are left out, and so is a part left with one x.
-std::map<MissSource, Series> split_by_miss_source(const Series& whole, const std::string& knob) {
+// cannot show (zero misses) are left out.
+std::map<MissSource, Series> split_by_miss_source(const Series& whole) {
   std::map<MissSource, Series> parts;
   for (const auto* m : whole.points) {
     if (misses_per_image(*m).value_or(0) <= 0) continue;
@@ -81,19 +81,16 @@ std::map<MissSource, Series> split_by_miss_source(const Series& whole, const std
     if (fresh) it->second.points.clear();
     it->second.points.push_back(m);
   }
-  std::erase_if(parts, [&](const auto& part) {
-    std::set<int64_t> xs;
-    for (const auto* m : part.second.points) xs.insert(knob == "depth" ? *m->depth : *m->width);
-    return xs.size() < 2;
-  });
   return parts;
 }
 
 // The experiment's series over `knob`, one PanelSet per set of fixed knobs.
 std::vector<PanelSet> panel_sets(const Dataset& d, const std::string& knob, bool need_misses) {
   std::map<std::string, PanelSet> sets;
-  for (const auto& whole : series_over(d, knob)) {
-    const auto parts = need_misses ? split_by_miss_source(whole, knob) : std::map<MissSource, Series>{{MissSource{}, whole}};
+  // One measured point is drawn too (the paper preset simulates standard and
+  // factorized at one depth: their panels show that point, not nothing).
+  for (const auto& whole : series_over(d, knob, 1)) {
+    const auto parts = need_misses ? split_by_miss_source(whole) : std::map<MissSource, Series>{{MissSource{}, whole}};
     for (const auto& [source, s] : parts) {
       const std::string fixed = fixed_knobs(*s.points.front(), knob);
       PanelSet& set = sets[fixed];
@@ -111,7 +108,15 @@ std::vector<PanelSet> panel_sets(const Dataset& d, const std::string& knob, bool
     }
   }
   std::vector<PanelSet> out;
-  for (auto& [k, set] : sets) out.push_back(std::move(set));
+  for (auto& [k, set] : sets) {
+    // A figure over the knob needs two values of it; within one, a pattern
+    // measured at a single value is still drawn (its point).
+    std::set<int64_t> xs;
+    for (const auto& [pattern, by_key] : set.by_pattern)
+      for (const auto& [key, s] : by_key)
+        for (const auto* m : s.points) xs.insert(knob == "depth" ? *m->depth : *m->width);
+    if (xs.size() >= 2) out.push_back(std::move(set));
+  }
   return out;
 }
 

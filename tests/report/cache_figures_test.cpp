@@ -179,6 +179,29 @@ TEST_F(PanelFigures, ADepthFigureDrawsAPanelPerMeasuredPatternOnly) {
   EXPECT_LT(grouped, zigzag);
 }
 
+// The paper preset simulates standard at one depth only: its panel shows
+// that point (both backends) rather than nothing; a cache experiment over
+// width at one depth draws no depth figure.
+TEST_F(PanelFigures, APatternMeasuredAtOneDepthGetsItsPanelWithThatPoint) {
+  std::vector<FakeRow> rows;
+  add_cache_series(rows, "dw_bottleneck", "torch", "i5-7600k", "6291456,12,64", 1000);
+  add_cache_series(rows, "dw_bottleneck", "onednn isa=avx2", "i5-7600k", "6291456,12,64", 10);
+  for (const char* backend : {"torch", "onednn isa=avx2"})
+    rows.push_back({.descriptor = fmt::format("pattern:standard depth=10 width=32 res=224 backend={} batch=1 threads=2 "
+                                              "cache_sim=i5-7600k", backend),
+                    .ms_per_image = 5.0,
+                    .ll_misses = 2000,
+                    .experiments = {kCache},
+                    .ll_geometry = "6291456,12,64"});
+  test::write_fake_store(db_, rows);
+  ASSERT_TRUE(draw(kCacheFig).drawn);
+  const std::string script = svg_part(gp(kCacheFig));
+  EXPECT_NE(script.find("set multiplot layout 1,2 "), std::string::npos) << script;
+  EXPECT_NE(script.find("set title 'standard'"), std::string::npos) << script;
+  EXPECT_EQ(script.find("not measured"), std::string::npos) << script;
+  for (const auto& f : figures_) EXPECT_EQ(f.name.find("fig4_cache_width"), std::string::npos) << f.name;
+}
+
 // A preset name is store text: it reaches the title as a gnuplot literal and
 // the page escaped, and never runs.
 TEST_F(PanelFigures, AHostilePresetNameIsDrawnAsTextAndNeverRuns) {

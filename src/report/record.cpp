@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "common/error.h"
+#include "measure/config.h"
 #include "measure/record.h"
 #include "report/dataset.h"
 
@@ -35,9 +36,9 @@ std::optional<double> number_at(const json& r, const char* a, const char* b, dou
   return x;
 }
 
-std::optional<int64_t> positive_knob(const Descriptor& d, const char* key) {
-  auto v = d.get(key);
-  if (!v) return std::nullopt;
+// A whole number >= 1 as written in field `key`; nullopt when absent.
+std::optional<int64_t> positive(const std::optional<std::string>& v, const char* key) {
+  if (!v || v->empty()) return std::nullopt;
   const long long x = parse_integer(*v, key);
   if (x < 1) throw UsageError(fmt::format("descriptor field {}={} must be at least 1", key, *v));
   return x;
@@ -57,17 +58,19 @@ Measurement measurement_from_record(const std::string& descriptor, const json& r
   Measurement m;
   m.descriptor = descriptor;
   m.fields = Descriptor::parse(descriptor);
-  m.model = m.fields.head;
+  // Split by the descriptor's owner, without building the model: a store
+  // from a newer formbench may name models this build does not know.
+  const RunFields run = RunFields::split(m.fields);
+  m.model = run.model.head;
   if (m.model.rfind("pattern:", 0) == 0) m.pattern = m.model.substr(8);
-  auto backend = m.fields.get("backend");
-  if (!backend) throw UsageError("descriptor has no backend= field");
-  m.backend = *backend;
-  m.isa = m.fields.get("isa").value_or("");
-  m.batch = positive_knob(m.fields, "batch").value_or(1);
-  m.threads = positive_knob(m.fields, "threads").value_or(1);
-  m.depth = positive_knob(m.fields, "depth");
-  m.width = positive_knob(m.fields, "width");
-  m.res = positive_knob(m.fields, "res");
+  if (run.backend.empty()) throw UsageError("descriptor has no backend= field");
+  m.backend = run.backend;
+  m.isa = run.isa;
+  m.batch = positive(run.batch, "batch").value_or(1);
+  m.threads = positive(run.threads, "threads").value_or(1);
+  m.depth = positive(run.model.get("depth"), "depth");
+  m.width = positive(run.model.get("width"), "width");
+  m.res = positive(run.model.get("res"), "res");
 
   // The record's one reader checks every field it types (measure/record.h).
   const MeasurementRecord rec = r.get<MeasurementRecord>();

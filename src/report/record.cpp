@@ -17,25 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-// The fields the roofline per memory level added (not yet typed by the
-// record's owner, measure/record.h), checked with its bounds.
-constexpr double kMaxCount = kMaxRecordCount, kMaxRuns = kMaxRecordRuns;
-constexpr size_t kMaxLevels = 16;  // memory levels of a roofline: L1..L3 and DRAM on any machine
-
-// The number at r[a][b]; nullopt when the section or the field is absent or
-// null. Throws when it is there but is not a number in [lo, hi].
-std::optional<double> number_at(const json& r, const char* a, const char* b, double lo, double hi) {
-  if (!r.contains(a) || r[a].is_null()) return std::nullopt;
-  if (!r[a].is_object()) throw UsageError(fmt::format("record field {} is not an object", a));
-  if (!r[a].contains(b) || r[a][b].is_null()) return std::nullopt;
-  const json& v = r[a][b];
-  if (!v.is_number()) throw UsageError(fmt::format("record field {}.{} is not a number", a, b));
-  const double x = v.get<double>();
-  if (!std::isfinite(x) || x < lo || x > hi)
-    throw UsageError(fmt::format("record field {}.{} is {}, outside [{}, {}]", a, b, x, lo, hi));
-  return x;
-}
-
 // A whole number >= 1 as written in field `key`; nullopt when absent.
 std::optional<int64_t> positive(const std::optional<std::string>& v, const char* key) {
   if (!v || v->empty()) return std::nullopt;
@@ -79,27 +60,20 @@ Measurement measurement_from_record(const std::string& descriptor, const json& r
   m.per_image_ci_low = rec.per_image_ms->ci95_low;
   m.per_image_ci_high = rec.per_image_ms->ci95_high;
   m.samples = rec.latency_ms ? rec.latency_ms->n : 0;
-  m.flops = rec.flops.value_or(0);
-  m.ll_misses_sim = rec.ll_misses;
-  m.llc_misses_hw = rec.llc_misses;
-  m.achieved_gflops = rec.achieved_gflops;
-  m.intensity = rec.intensity;
-  m.peak_gflops = rec.peak_gflops;
-  m.bandwidth_gbs = rec.bandwidth_gbs;
-  m.foreign_cpu_pct = rec.foreign_cpu_pct.value_or(0);
-  m.working_set_bytes = number_at(r, "roofline", "working_set_bytes", 0, kMaxCount);
-  if (r.contains("roofline") && r["roofline"].is_object() && r["roofline"].contains("levels") &&
-      !r["roofline"]["levels"].is_null()) {
-    const json& levels = r["roofline"]["levels"];
-    if (!levels.is_array() || levels.size() > kMaxLevels)
-      throw UsageError(fmt::format("record field roofline.levels is not an array of at most {} levels", kMaxLevels));
-    for (const auto& l : levels) m.roofs.push_back(memory_roof_from_json(l));
+  m.flops = rec.cost ? rec.cost->flops.value_or(0) : 0;
+  m.ll_misses_sim = rec.ll_misses();
+  m.llc_misses_hw = rec.llc_misses();
+  if (rec.roofline) {
+    m.achieved_gflops = rec.roofline->achieved_gflops;
+    m.intensity = rec.roofline->intensity;
+    m.peak_gflops = rec.roofline->peak_gflops;
+    m.bandwidth_gbs = rec.roofline->bandwidth_gbs;
+    m.working_set_bytes = rec.roofline->working_set_bytes;
+    m.roofs = rec.roofline->levels;
   }
-  m.winograd_convs = static_cast<int64_t>(number_at(r, "compiled", "winograd_convs", 0, kMaxRuns).value_or(0));
-  if (r.contains("environment") && r["environment"].is_object() && r["environment"].contains("backend_facts") &&
-      r["environment"]["backend_facts"].is_object())
-    for (const auto& [k, v] : r["environment"]["backend_facts"].items())
-      m.backend_facts.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
+  m.foreign_cpu_pct = rec.foreign_cpu_pct.value_or(0);
+  m.winograd_convs = rec.compiled ? rec.compiled->winograd_convs : 0;
+  m.backend_facts = rec.backend_facts;
   return m;
 }
 

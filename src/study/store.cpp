@@ -171,8 +171,8 @@ void Store::put(const Measurement& m) {
       .bind(13, r.per_image_ms ? std::optional<double>(r.per_image_ms->median) : std::nullopt)
       .bind(14, r.per_image_ms ? std::optional<double>(r.per_image_ms->ci95_low) : std::nullopt)
       .bind(15, r.per_image_ms ? std::optional<double>(r.per_image_ms->ci95_high) : std::nullopt)
-      .bind(16, whole(r.macs)).bind(17, whole(r.params))
-      .bind(18, whole(r.ll_misses)).bind(19, whole(r.llc_misses))
+      .bind(16, whole(r.cost ? r.cost->macs : std::nullopt)).bind(17, whole(r.cost ? r.cost->params : std::nullopt))
+      .bind(18, whole(r.ll_misses())).bind(19, whole(r.llc_misses()))
       .bind(20, r.foreign_cpu_pct).bind(21, m.record_json).bind(22, m.started_at).bind(23, m.finished_at)
       .run();
   db_.prepare("DELETE FROM claims WHERE descriptor = ? AND machine_id = ?").bind(1, m.descriptor).bind(2, m.machine_id).run();

@@ -41,13 +41,16 @@ std::vector<std::string> valgrind_args(const CacheSimSetup& s, const std::string
 // The totals line of a callgrind.out file, by event name (Ir, D1mr, ...).
 std::map<std::string, int64_t> parse_callgrind_totals(const std::string& path);
 
-// Inside the simulated child: collection is off except while `fn` runs.
+// Inside the simulated child: instrumentation is off until
+// start_instrumentation() (the simulated caches start empty then), and
+// collection is off except while `fn` runs.
 bool running_on_valgrind();
+void start_instrumentation();
 void collect_only(const std::function<void()>& fn);
 
-// How many inferences the simulated child runs: one warm-up outside
+// How many inferences the simulated child runs: one simulated warm-up outside
 // collection, then this many collected.
-constexpr int kCacheSimRuns = 2;
+constexpr int kCacheSimRuns = 1;  // each simulated run of a large network costs minutes
 
 // Runs `exe measure --cache-sim-child DESCRIPTOR` under valgrind and returns
 // the record's cache_sim section (per inference), or throws Error.

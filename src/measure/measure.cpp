@@ -118,7 +118,10 @@ Record measure(const MeasureConfig& c, const MeasurePolicy& p) {
 
 void cache_sim_child(const MeasureConfig& c, const MeasurePolicy& p) {
   Prepared run = prepare(c, p);
-  run.exe->run(run.input.ptr(), run.output.ptr());  // warm-up: first-touch and lazy set-up stay uncounted
+  start_instrumentation();
+  // Warm-up, simulated but not counted: it fills the simulated caches and
+  // keeps first-touch and lazy set-up out of the counts.
+  run.exe->run(run.input.ptr(), run.output.ptr());
   collect_only([&] {
     for (int i = 0; i < kCacheSimRuns; ++i) run.exe->run(run.input.ptr(), run.output.ptr());
   });

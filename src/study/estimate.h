@@ -29,17 +29,20 @@ class CostCache {
   std::map<std::string, ConfigCost> per_model_;
 };
 
-// Assumed sustained GFLOP/s per thread (FLOPs = 2 x MACs) and fixed cost per
-// measurement (process start, library load, compile) for a backend name.
+// Assumed sustained GFLOP/s per thread (FLOPs = 2 x MACs), fixed cost per
+// measurement (process start, library load, compile) and GFLOP/s under
+// callgrind's cache simulation (one thread: valgrind serialises threads) for
+// a backend name.
 struct BackendAssumption {
   double gflops_per_thread;
   double startup_s;
+  double simulated_gflops;
 };
 BackendAssumption assumption_for(const std::string& backend);
 
 // Seconds one measurement takes: startup + 3 warm-up runs + max(min_runs
-// runs, min_time); a cache-simulated one adds one run under callgrind
-// (assumed 60x slower) and its start-up.
+// runs, min_time); a cache-simulated one adds valgrind's start-up and its
+// simulated warm-up and collected runs (docs/study.md, "The time estimate").
 double estimate_seconds(const Config& c, const ConfigCost& cost, const MeasurePolicy& policy);
 
 // The pre-flight's estimate when no backend policy is given (RunOptions::

@@ -13,6 +13,7 @@
 #include "common/json_dump.h"
 #include "common/loader_env.h"
 #include "common/utf8.h"
+#include "measure/cache_sim.h"
 #include "measure/record.h"
 #include "study/child.h"
 #include "study/estimate.h"
@@ -300,17 +301,19 @@ std::string dry_run(const SweepSpec& spec, const RunOptions& o) {
   out += fmt::format("\nstudy {} ({}): {} configurations", spec.name, spec.source, p.grid.size());
   if (o.shard) out += fmt::format(", {} in shard {}", p.shard.size(), o.shard->str());
   out += fmt::format("; {} already stored in {}; {} to measure\n", p.already, o.db_path, p.todo.size());
+  std::set<std::string> listed;  // groups sharing a name (a cache experiment's native and accelerated) are one line
   for (const auto& g : spec.groups)
-    if (auto it = per_group.find(g.name); it != per_group.end())
+    if (auto it = per_group.find(g.name); it != per_group.end() && listed.insert(g.name).second)
       out += fmt::format("  {:<12} {:>5} configurations  ~{}\n", g.name, it->second.first,
                          format_seconds(it->second.second));
   out += fmt::format("estimated time: {} on this machine ({} cores)\n", format_seconds(total), machine.cores);
   out += fmt::format(
       "assumes per thread: onednn {} GFLOP/s, torch {} GFLOP/s, torch-jit {} GFLOP/s (FLOPs = 2 x MACs); per "
-      "measurement: start-up + 3 warm-up runs + max({} runs, {:.1f} s); cache-simulated ones one more run at 60x "
-      "under callgrind\n",
+      "measurement: start-up + 3 warm-up runs + max({} runs, {:.1f} s); cache-simulated ones add valgrind's start-up "
+      "and {} runs under callgrind at onednn {} GFLOP/s, torch {} GFLOP/s\n",
       assumption_for("onednn").gflops_per_thread, assumption_for("torch").gflops_per_thread,
-      assumption_for("torch-jit").gflops_per_thread, spec.measure.min_runs, spec.measure.min_time_s);
+      assumption_for("torch-jit").gflops_per_thread, spec.measure.min_runs, spec.measure.min_time_s, 1 + kCacheSimRuns,
+      assumption_for("onednn").simulated_gflops, assumption_for("torch").simulated_gflops);
   return out;
 }
 

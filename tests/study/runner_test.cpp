@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "study/presets.h"
 #include "study/runner.h"
 #include "study/store.h"
 #include "test_util.h"
@@ -237,6 +238,16 @@ TEST_F(Fixture, DryRunListsTheGridWithAnEstimate) {
   EXPECT_NE(text.find("estimated time: "), std::string::npos) << text;
   EXPECT_NE(text.find("GFLOP/s"), std::string::npos) << text;
   EXPECT_TRUE(read_lines(dir / "measured.log").empty());
+}
+
+// The quick preset's cache experiment is two groups (native and accelerated)
+// of one name: the per-experiment lines list it once, with both groups' count.
+TEST_F(Fixture, DryRunListsEachExperimentOnce) {
+  std::string text = dry_run(preset("quick"), opts());
+  size_t lines = 0;
+  for (size_t at = text.find("\n  cache "); at != std::string::npos; at = text.find("\n  cache ", at + 1)) ++lines;
+  EXPECT_EQ(lines, 1u) << text;
+  EXPECT_NE(text.find("\n  cache            4 configurations"), std::string::npos) << text;
 }
 
 }  // namespace

@@ -63,7 +63,7 @@ TEST(GridDescriptors, AreByteIdenticalToTheStoredKeys) {
   }
   const auto want = expected();
   ASSERT_EQ(want.size(), 3u) << GRID_DESCRIPTORS_FILE;
-  ASSERT_EQ(want.at("paper").size(), 492u);
+  ASSERT_EQ(want.at("paper").size(), 432u);
   EXPECT_EQ(composed(preset("quick")), want.at("quick"));
   EXPECT_EQ(composed(preset("paper")), want.at("paper"));
   EXPECT_EQ(composed(mixed_spec()), want.at("mixed"));

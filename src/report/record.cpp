@@ -63,6 +63,7 @@ Measurement measurement_from_record(const std::string& descriptor, const json& r
   m.flops = rec.cost ? rec.cost->flops.value_or(0) : 0;
   m.ll_misses_sim = rec.ll_misses();
   m.llc_misses_hw = rec.llc_misses();
+  if (rec.cache_sim && !rec.cache_sim->ll_geometry.empty()) m.ll_geometry = parse_ll_geometry(rec.cache_sim->ll_geometry);
   if (rec.roofline) {
     m.achieved_gflops = rec.roofline->achieved_gflops;
     m.intensity = rec.roofline->intensity;

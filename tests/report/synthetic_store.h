@@ -26,6 +26,9 @@ struct FakeRow {
   std::string machine = "synthetic-machine";
   // (experiment, kind) of sweep "synthetic" the row belongs to; none: unassigned.
   std::vector<std::pair<std::string, std::string>> experiments = {};
+  // cache_sim.ll_geometry of a simulated row (as `measure` writes it); empty: not recorded.
+  std::string ll_geometry = "6291456,12,64";
+  double llc_misses_hw = -1;  // >= 0: hardware counters available, counters.llc_misses
 };
 
 // Built through the record's owner (measure/record.h), so the fixture uses the
@@ -47,6 +50,18 @@ inline nlohmann::json fake_record(const FakeRow& r) {
   if (r.ll_misses >= 0) t.cache_sim.emplace().ll_misses = r.ll_misses;
   t.foreign_cpu_pct = 0.5;
   t.json = {{"environment", {{"cpu_model", "Synthetic CPU"}, {"threads", 2}}}};  // kept as measured
+  if (t.cache_sim) {
+    // What simulate_cache records besides the counts: the simulated geometry and the preset it came from.
+    const size_t at = r.descriptor.find("cache_sim=");
+    t.cache_sim->preset = at == std::string::npos ? "host" : r.descriptor.substr(at + 10, r.descriptor.find(' ', at) - at - 10);
+    t.cache_sim->source = "synthetic";
+    t.cache_sim->ll_geometry = r.ll_geometry;
+  }
+  if (r.llc_misses_hw >= 0) {
+    t.counters = CountersSection{};
+    t.counters->available = true;
+    t.counters->llc_misses = r.llc_misses_hw;
+  }
   return t;
 }
 

@@ -125,8 +125,8 @@ void collect_only(const std::function<void()>& fn) {
   CALLGRIND_TOGGLE_COLLECT;
 }
 
-nlohmann::json simulate_cache(const std::string& exe, const std::string& descriptor, const CacheSimSetup& s,
-                              const EnvVars& env, double timeout_s) {
+CacheSimSection simulate_cache(const std::string& exe, const std::string& descriptor, const CacheSimSetup& s,
+                               const EnvVars& env, double timeout_s) {
   std::string valgrind;
   for (const char* p : {"/usr/bin/valgrind", "/usr/local/bin/valgrind"})
     if (access(p, X_OK) == 0) valgrind = p;
@@ -156,21 +156,22 @@ nlohmann::json simulate_cache(const std::string& exe, const std::string& descrip
   }
   close(fd);
   auto per = [&](int64_t x) { return static_cast<double>(x) / kCacheSimRuns; };
-  return {{"ll_misses", per(t["DLmr"] + t["DLmw"] + t["ILmr"])},
-          {"ll_data_misses", per(t["DLmr"] + t["DLmw"])},
-          {"d1_misses", per(t["D1mr"] + t["D1mw"])},
-          {"instructions", per(t["Ir"])},
-          {"data_reads", per(t["Dr"])},
-          {"data_writes", per(t["Dw"])},
-          {"ll_geometry", s.ll.str()},
-          {"d1_geometry", s.d1.str()},
-          {"i1_geometry", s.i1.str()},
-          {"preset", s.name},
-          {"source", s.source},
-          {"collected_runs", kCacheSimRuns},
-          {"note", "callgrind cache model, per inference (one run of the whole batch); valgrind executes no "
-                   "AVX-512, so libraries ran their AVX2 (or older) paths under simulation "
-                   "(ONEDNN_MAX_CPU_ISA=AVX2)"}};
+  CacheSimSection c;
+  c.ll_misses = per(t["DLmr"] + t["DLmw"] + t["ILmr"]);
+  c.ll_data_misses = per(t["DLmr"] + t["DLmw"]);
+  c.d1_misses = per(t["D1mr"] + t["D1mw"]);
+  c.instructions = per(t["Ir"]);
+  c.data_reads = per(t["Dr"]);
+  c.data_writes = per(t["Dw"]);
+  c.ll_geometry = s.ll.str();
+  c.d1_geometry = s.d1.str();
+  c.i1_geometry = s.i1.str();
+  c.preset = s.name;
+  c.source = s.source;
+  c.collected_runs = kCacheSimRuns;
+  c.note = "callgrind cache model, per inference (one run of the whole batch); valgrind executes no AVX-512, so "
+           "libraries ran their AVX2 (or older) paths under simulation (ONEDNN_MAX_CPU_ISA=AVX2)";
+  return c;
 }
 
 }  // namespace fb

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/process.h"
+#include "measure/record.h"
 
 namespace fb {
 
@@ -52,9 +53,9 @@ void collect_only(const std::function<void()>& fn);
 constexpr int kCacheSimRuns = 1;  // each simulated run of a large network costs minutes
 
 // Runs `exe measure --cache-sim-child DESCRIPTOR` under valgrind and returns
-// the record's "cache_sim" object (per inference), or throws Error.
+// the record's cache_sim section (per inference), or throws Error.
 // `env` is the configuration's env.* (set directly: no re-exec under valgrind).
-nlohmann::json simulate_cache(const std::string& exe, const std::string& descriptor, const CacheSimSetup& s,
+CacheSimSection simulate_cache(const std::string& exe, const std::string& descriptor, const CacheSimSetup& s,
                               const EnvVars& env, double timeout_s);
 
 }  // namespace fb

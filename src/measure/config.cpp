@@ -7,17 +7,27 @@
 namespace fb {
 namespace {
 
-const std::vector<std::string> kRunKeys = {"backend", "batch", "threads", "isa", "cache_sim"};
-
-bool is_env_key(const std::string& key) { return key.rfind("env.", 0) == 0; }
-
-int positive(const Descriptor& d, const std::string& key, const std::string& text, int64_t max) {
-  auto v = d.get(key);
-  if (!v) throw UsageError("'" + text + "': missing " + key + "=<n> (a measurement needs backend, batch and threads)");
-  return static_cast<int>(parse_int(*v, key, 1, max));
+int positive(const std::string& value, const std::string& key, const std::string& text, int64_t max) {
+  if (value.empty()) throw UsageError("'" + text + "': missing " + key + "=<n> (a measurement needs backend, batch and threads)");
+  return static_cast<int>(parse_int(value, key, 1, max));
 }
 
 }  // namespace
+
+RunFields RunFields::split(const Descriptor& d) {
+  RunFields r;
+  r.model.head = d.head;
+  for (const auto& [k, v] : d.fields) {
+    if (k == "backend") r.backend = v;
+    else if (k == "batch") r.batch = v;
+    else if (k == "threads") r.threads = v;
+    else if (k == "isa") r.isa = v;
+    else if (k == "cache_sim") r.cache_sim = v;
+    else if (k.rfind("env.", 0) == 0) r.env.emplace_back(k.substr(4), v);
+    else r.model.fields.emplace_back(k, v);
+  }
+  return r;
+}
 
 std::string MeasureConfig::str() const {
   Descriptor d = Descriptor::parse(model.str());
@@ -31,23 +41,18 @@ std::string MeasureConfig::str() const {
 }
 
 MeasureConfig MeasureConfig::parse(const std::string& text) {
-  Descriptor d = Descriptor::parse(text);
-  std::vector<std::string> ignore = kRunKeys;
+  const RunFields f = RunFields::split(Descriptor::parse(text));
   MeasureConfig c;
-  for (const auto& [k, v] : d.fields) {
-    if (!is_env_key(k)) continue;
-    if (k.size() == 4) throw UsageError("'" + text + "': 'env.' needs a variable name, e.g. env.GLIBC_TUNABLES=...");
-    c.env.emplace_back(k.substr(4), v);
-    ignore.push_back(k);
-  }
-  c.model = resolve_model(d, ignore);
-  auto backend = d.get("backend");
-  if (!backend) throw UsageError("'" + text + "': missing backend=<name> (see `formbench list`)");
-  c.backend = *backend;
-  c.batch = positive(d, "batch", text, kMaxBatch);
-  c.threads = positive(d, "threads", text, kMaxThreads);
-  c.isa = d.get("isa").value_or("");
-  c.cache_sim = d.get("cache_sim").value_or("");
+  for (const auto& [name, value] : f.env)
+    if (name.empty()) throw UsageError("'" + text + "': 'env.' needs a variable name, e.g. env.GLIBC_TUNABLES=...");
+  c.env = f.env;
+  c.model = resolve_model(f.model);
+  if (f.backend.empty()) throw UsageError("'" + text + "': missing backend=<name> (see `formbench list`)");
+  c.backend = f.backend;
+  c.batch = positive(f.batch, "batch", text, kMaxBatch);
+  c.threads = positive(f.threads, "threads", text, kMaxThreads);
+  c.isa = f.isa;
+  c.cache_sim = f.cache_sim;
   return c;
 }
 

@@ -5,6 +5,9 @@
 // Canonical order: the model's canonical form, then backend, batch, threads,
 // then isa, cache_sim and env.* only when given. The same string is the CLI
 // argument of `formbench measure`, the store key and the failure reproducer.
+// This file owns it: MeasureConfig::str() is its one composer (measure,
+// bench, the study's grid) and RunFields::split its one parser of the run
+// fields (MeasureConfig::parse, the store's columns, the report).
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +15,18 @@
 #include "models/catalog.h"
 
 namespace fb {
+
+// A descriptor's run fields taken apart from its model, as written, without
+// building the model: the store and the report read rows of a model this
+// build does not know (a store from a newer formbench) this way. Each reader
+// checks the numbers under its own rule (measure: required and in range).
+struct RunFields {
+  Descriptor model;  // the model's name and knobs, in written order
+  std::string backend, batch, threads, isa, cache_sim;  // as written; empty when absent
+  std::vector<std::pair<std::string, std::string>> env;  // env.NAME=value as (NAME, value), in written order
+
+  static RunFields split(const Descriptor& d);  // never throws
+};
 
 struct MeasureConfig {
   ModelSpec model;
@@ -22,7 +37,7 @@ struct MeasureConfig {
   std::string cache_sim;  // empty = no simulation; "host", "i5-7600k" or "SIZE,ASSOC,LINE"
   std::vector<std::pair<std::string, std::string>> env;  // set in the measuring process, in written order
 
-  std::string str() const;
+  std::string str() const;  // the canonical descriptor: the one composer
   // UsageError for unknown models/knobs, missing backend/batch/threads, bad numbers.
   static MeasureConfig parse(const std::string& text);
 };

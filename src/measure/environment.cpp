@@ -126,8 +126,6 @@ nlohmann::json environment_json(const BackendChoice& choice) {
                            "MALLOC_TOP_PAD_", "LD_PRELOAD", "OMP_NUM_THREADS", "OMP_PROC_BIND", "OMP_PLACES",
                            "KMP_AFFINITY", "ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA"})
     if (const char* v = std::getenv(name)) alloc[name] = v;
-  nlohmann::json backend = nlohmann::json::object();
-  for (const auto& [k, v] : choice.backend->environment(choice.options)) backend[k] = v;
   return {{"cpu_model", cpu_model()},
           {"cores_online", sysconf(_SC_NPROCESSORS_ONLN)},
           {"caches", caches},
@@ -135,7 +133,6 @@ nlohmann::json environment_json(const BackendChoice& choice) {
           {"isa_cap", choice.options.isa.empty() ? "none" : choice.options.isa},
           {"threads", choice.options.threads},
           {"backend", choice.str()},
-          {"backend_facts", backend},
           {"blas_loaded", blas_loaded()},
           {"env", alloc},
           {"kernel", std::string(u.sysname) + " " + u.release + " " + u.machine},

@@ -28,6 +28,8 @@ std::vector<CacheLevel> host_caches(const std::string& dir = "/sys/devices/syste
 int count_cpu_list(const std::string& list);
 std::string formbench_revision();       // `git describe --always --dirty` at configure time
 
+// The record's `environment` but its backend_facts, which the record types
+// (MeasurementRecord::backend_facts, from Backend::environment).
 nlohmann::json environment_json(const BackendChoice& choice);
 
 }  // namespace fb

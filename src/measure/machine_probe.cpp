@@ -248,31 +248,28 @@ std::optional<MachineLimits> load_machine_limits(const std::string& cpu_model, i
   return m;
 }
 
-nlohmann::json roofline_json(double flops, double min_bytes, double working_set_bytes, double seconds,
-                             const MachineLimits& m) {
-  double achieved = seconds > 0 ? flops / seconds / 1e9 : 0;
-  double intensity = min_bytes > 0 ? flops / min_bytes : 0;
-  nlohmann::json levels = nlohmann::json::array(), level = nullptr;
+RooflineSection roofline_of(double flops, double min_bytes, double working_set_bytes, double seconds,
+                            const MachineLimits& m) {
+  RooflineSection r;
+  r.achieved_gflops = seconds > 0 ? flops / seconds / 1e9 : 0;
+  r.intensity = min_bytes > 0 ? flops / min_bytes : 0;
+  r.peak_gflops = m.peak_gflops;
+  r.bandwidth_gbs = m.bandwidth_gbs;
+  r.working_set_bytes = working_set_bytes;
   double bandwidth = m.bandwidth_gbs;
   if (!m.levels.empty()) {
     const MemoryRoof& roof = m.levels[roof_for(working_set_bytes, m.levels)];
-    level = roof.name;
+    r.level = roof.name;
     bandwidth = roof.bandwidth_gbs;
-    for (const auto& l : m.levels) levels.push_back(to_json(l));
+    r.levels = m.levels;
   }
-  double bound = std::min(m.peak_gflops, intensity * bandwidth);
-  return {{"achieved_gflops", achieved},
-          {"peak_gflops", m.peak_gflops},
-          {"bandwidth_gbs", m.bandwidth_gbs},
-          {"intensity", intensity},
-          {"working_set_bytes", working_set_bytes},
-          {"levels", levels},
-          {"level", level},
-          {"level_bandwidth_gbs", bandwidth},
-          {"bound_gflops", bound},
-          {"pct_of_peak", m.peak_gflops > 0 ? 100.0 * achieved / m.peak_gflops : 0},
-          {"pct_of_bound", bound > 0 ? 100.0 * achieved / bound : 0},
-          {"machine_probed", m.timestamp}};
+  const double bound = std::min(m.peak_gflops, *r.intensity * bandwidth);
+  r.level_bandwidth_gbs = bandwidth;
+  r.bound_gflops = bound;
+  r.pct_of_peak = m.peak_gflops > 0 ? 100.0 * *r.achieved_gflops / m.peak_gflops : 0;
+  r.pct_of_bound = bound > 0 ? 100.0 * *r.achieved_gflops / bound : 0;
+  r.machine_probed = m.timestamp;
+  return r;
 }
 
 }  // namespace fb

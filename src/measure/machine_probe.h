@@ -13,6 +13,7 @@
 #include "common/memory_roofs.h"
 #include "measure/environment.h"
 #include "measure/interference.h"
+#include "measure/record.h"
 
 namespace fb {
 
@@ -61,7 +62,7 @@ std::optional<MachineLimits> load_machine_limits(const std::string& cpu_model, i
 // memory level the working set fits in (roof_for) and the roofline bound
 // min(peak, intensity x that level's bandwidth); the triad bandwidth where
 // the levels were never probed.
-nlohmann::json roofline_json(double flops, double min_bytes, double working_set_bytes, double seconds,
-                             const MachineLimits& m);
+RooflineSection roofline_of(double flops, double min_bytes, double working_set_bytes, double seconds,
+                            const MachineLimits& m);
 
 }  // namespace fb

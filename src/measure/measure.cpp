@@ -82,8 +82,8 @@ Record measure(const MeasureConfig& c, const MeasurePolicy& p) {
   const Summary& s = g.summary;
 
   GraphCost cost = cost_of(run.graph);
-  // The typed fields through the record's owner (measure/record.h); the
-  // sections it does not model are added as JSON.
+  // The record through its owner (measure/record.h); the environment, which
+  // it keeps as measured but for the backend facts, goes in as JSON.
   MeasurementRecord t;
   t.descriptor = descriptor;
   t.status = "ok";
@@ -91,39 +91,29 @@ Record measure(const MeasureConfig& c, const MeasurePolicy& p) {
   t.per_image_ms = PerImageMs{s.median * 1e3 / c.batch, s.ci_low * 1e3 / c.batch, s.ci_high * 1e3 / c.batch};
   t.foreign_cpu_pct = g.foreign_pct;
   t.interference = interference_label(g.quiet, g.retries);
-  Record r = t;
-  r["model"] = c.model.str();
-  r["backend"] = run.choice.str();
-  r["batch"] = c.batch;
-  r["threads"] = c.threads;
-  r["cost"] = {{"per", "batch"},
-               {"macs", cost.total.macs},
-               {"flops", cost.total.flops()},
-               {"params", cost.total.params},
-               {"min_bytes", cost.total.min_bytes},
-               {"peak_activation_bytes", cost.peak_activation_bytes}};
-  auto limits = load_machine_limits(cpu_model(), c.threads);
-  r["roofline"] = limits ? roofline_json(static_cast<double>(cost.total.flops()),
-                                         static_cast<double>(cost.total.min_bytes),
-                                         working_set_bytes(static_cast<double>(cost.total.weight_bytes),
-                                                           static_cast<double>(cost.peak_activation_bytes)),
-                                         s.median, *limits)
-                         : nlohmann::json(nullptr);
-  if (counters.available()) {
-    double n = s.n;
-    r["counters"] = {{"available", true},           {"reason", ""},
-                     {"per", "inference"},          {"llc_references", counted.llc_references / n},
-                     {"llc_misses", counted.llc_misses / n}, {"cycles", counted.cycles / n},
-                     {"instructions", counted.instructions / n}};
-  } else {
-    r["counters"] = {{"available", false}, {"reason", counters.reason()}};
+  t.cost = CostSection{static_cast<double>(cost.total.macs), static_cast<double>(cost.total.flops()),
+                       static_cast<double>(cost.total.params), static_cast<double>(cost.total.min_bytes),
+                       static_cast<double>(cost.peak_activation_bytes)};
+  if (auto limits = load_machine_limits(cpu_model(), c.threads))
+    t.roofline = roofline_of(static_cast<double>(cost.total.flops()), static_cast<double>(cost.total.min_bytes),
+                             working_set_bytes(static_cast<double>(cost.total.weight_bytes),
+                                               static_cast<double>(cost.peak_activation_bytes)),
+                             s.median, *limits);
+  CountersSection k{counters.available(), counters.available() ? "" : counters.reason(), {}, {}, {}, {}};
+  if (k.available) {
+    const double n = s.n;
+    k.llc_references = counted.llc_references / n;
+    k.llc_misses = counted.llc_misses / n;
+    k.cycles = counted.cycles / n;
+    k.instructions = counted.instructions / n;
   }
-  r["cache_sim"] = c.cache_sim.empty() ? nlohmann::json(nullptr)
-                                       : simulate_cache(self_exe(), descriptor, sim, c.env, p.cache_sim_timeout_s);
-  r["compiled"] = {{"winograd_convs", run.exe->compiled_facts().winograd_convs}};
-  r["environment"] = environment_json(run.choice);
-  r["timestamp"] = utc_timestamp();
-  return r;
+  t.counters = k;
+  if (!c.cache_sim.empty()) t.cache_sim = simulate_cache(self_exe(), descriptor, sim, c.env, p.cache_sim_timeout_s);
+  t.compiled = CompiledSection{run.exe->compiled_facts().winograd_convs};
+  t.backend_facts = run.choice.backend->environment(run.choice.options);
+  t.json = {{"model", c.model.str()}, {"backend", run.choice.str()}, {"batch", c.batch}, {"threads", c.threads},
+            {"environment", environment_json(run.choice)}, {"timestamp", utc_timestamp()}};
+  return t;
 }
 
 void cache_sim_child(const MeasureConfig& c, const MeasurePolicy& p) {

@@ -11,42 +11,182 @@ namespace {
 
 using nlohmann::json;
 
-// The number at j[a][b] (or j[a] when b is null); nullopt when absent or null.
-std::optional<double> number_at(const json& j, const char* a, const char* b, double lo, double hi) {
-  if (!j.contains(a) || j[a].is_null()) return std::nullopt;
-  const json* v = &j[a];
-  std::string name = a;
-  if (b) {
-    if (!v->is_object()) throw UsageError(fmt::format("record field {} is not an object", a));
-    if (!v->contains(b) || (*v)[b].is_null()) return std::nullopt;
-    v = &(*v)[b];
-    name += std::string(".") + b;
+// One object of the record (the record itself, or one of its sections), its
+// fields read under their full name ("cost.macs") so an error says which.
+class Fields {
+ public:
+  Fields(const json& j, std::string prefix) : j_(j), prefix_(std::move(prefix)) {}
+
+  // The section `key` of this object; nullopt when absent or null; UsageError
+  // when it is there but not an object.
+  std::optional<Fields> section(const char* key) const {
+    const json* v = find(key);
+    if (!v) return std::nullopt;
+    if (!v->is_object()) throw UsageError(fmt::format("record field {} is not an object", name(key)));
+    return Fields(*v, name(key) + ".");
   }
-  if (!v->is_number()) throw UsageError(fmt::format("record field {} is not a number", name));
-  const double x = v->get<double>();
-  if (!std::isfinite(x) || x < lo || x > hi) throw UsageError(fmt::format("record field {} is {}, outside [{}, {}]", name, x, lo, hi));
+  // A number in [lo, hi]; nullopt when absent or null.
+  std::optional<double> number(const char* key, double lo, double hi) const {
+    const json* v = find(key);
+    if (!v) return std::nullopt;
+    if (!v->is_number()) throw UsageError(fmt::format("record field {} is not a number", name(key)));
+    const double x = v->get<double>();
+    if (!std::isfinite(x) || x < lo || x > hi)
+      throw UsageError(fmt::format("record field {} is {}, outside [{}, {}]", name(key), x, lo, hi));
+    return x;
+  }
+  std::optional<double> count(const char* key) const { return number(key, 0, kMaxRecordCount); }
+  // A string; empty when absent or null.
+  std::string text(const char* key) const {
+    const json* v = find(key);
+    if (!v) return "";
+    if (!v->is_string()) throw UsageError(fmt::format("record field {} is not a string", name(key)));
+    return v->get<std::string>();
+  }
+  bool flag(const char* key) const {  // true only for a JSON true
+    const json* v = find(key);
+    return v && v->is_boolean() && v->get<bool>();
+  }
+  const json* find(const char* key) const {
+    if (!j_.contains(key) || j_[key].is_null()) return nullptr;
+    return &j_[key];
+  }
+
+ private:
+  std::string name(const char* key) const { return prefix_ + key; }
+  const json& j_;
+  std::string prefix_;
+};
+
+void put(json& j, const char* key, const std::optional<double>& v) {
+  if (v) j[key] = *v;
+}
+void put(json& j, const char* key, const std::string& v) {
+  if (!v.empty()) j[key] = v;
+}
+
+// A count the cost model computes as an integer is written as one.
+json whole_number(double x) {
+  if (x == std::floor(x) && std::fabs(x) < 9007199254740992.0) return static_cast<int64_t>(x);  // 2^53
   return x;
 }
 
-std::string string_at(const json& j, const char* key) {
-  if (!j.contains(key) || j[key].is_null()) return "";
-  if (!j[key].is_string()) throw UsageError(fmt::format("record field {} is not a string", key));
-  return j[key].get<std::string>();
+// Section `key` of `j` as a JSON object to write typed fields into, keeping
+// what it held that the struct does not model.
+json& section_of(json& j, const char* key) {
+  if (!j[key].is_object()) j[key] = json::object();
+  return j[key];
 }
 
-void set_in(json& j, const char* section, const char* key, const std::optional<double>& v) {
-  if (!v) return;
-  if (!j[section].is_object()) j[section] = json::object();
-  j[section][key] = *v;
+void write(json& j, const CostSection& c) {
+  j["per"] = "batch";
+  for (auto [key, v] : {std::pair{"macs", c.macs}, {"flops", c.flops}, {"params", c.params},
+                        {"min_bytes", c.min_bytes}, {"peak_activation_bytes", c.peak_activation_bytes}})
+    if (v) j[key] = whole_number(*v);
+}
+
+void write(json& j, const RooflineSection& r) {
+  put(j, "achieved_gflops", r.achieved_gflops);
+  put(j, "peak_gflops", r.peak_gflops);
+  put(j, "bandwidth_gbs", r.bandwidth_gbs);
+  put(j, "intensity", r.intensity);
+  put(j, "working_set_bytes", r.working_set_bytes);
+  json levels = json::array();
+  for (const auto& l : r.levels) levels.push_back(to_json(l));
+  j["levels"] = levels;
+  j["level"] = r.level.empty() ? json(nullptr) : json(r.level);
+  put(j, "level_bandwidth_gbs", r.level_bandwidth_gbs);
+  put(j, "bound_gflops", r.bound_gflops);
+  put(j, "pct_of_peak", r.pct_of_peak);
+  put(j, "pct_of_bound", r.pct_of_bound);
+  j["machine_probed"] = r.machine_probed;
+}
+
+void write(json& j, const CountersSection& c) {
+  j["available"] = c.available;
+  j["reason"] = c.reason;
+  if (!c.available) return;
+  j["per"] = "inference";
+  put(j, "llc_references", c.llc_references);
+  put(j, "llc_misses", c.llc_misses);
+  put(j, "cycles", c.cycles);
+  put(j, "instructions", c.instructions);
+}
+
+void write(json& j, const CacheSimSection& c) {
+  put(j, "ll_misses", c.ll_misses);
+  put(j, "ll_data_misses", c.ll_data_misses);
+  put(j, "d1_misses", c.d1_misses);
+  put(j, "instructions", c.instructions);
+  put(j, "data_reads", c.data_reads);
+  put(j, "data_writes", c.data_writes);
+  put(j, "ll_geometry", c.ll_geometry);
+  put(j, "d1_geometry", c.d1_geometry);
+  put(j, "i1_geometry", c.i1_geometry);
+  put(j, "preset", c.preset);
+  put(j, "source", c.source);
+  if (c.collected_runs) j["collected_runs"] = *c.collected_runs;
+  put(j, "note", c.note);
+}
+
+CostSection read_cost(const Fields& f) {
+  return {f.count("macs"), f.count("flops"), f.count("params"), f.count("min_bytes"), f.count("peak_activation_bytes")};
+}
+
+RooflineSection read_roofline(const Fields& f) {
+  RooflineSection r;
+  r.achieved_gflops = f.count("achieved_gflops");
+  r.intensity = f.count("intensity");
+  r.peak_gflops = f.count("peak_gflops");
+  r.bandwidth_gbs = f.count("bandwidth_gbs");
+  r.working_set_bytes = f.count("working_set_bytes");
+  if (const json* levels = f.find("levels")) {
+    if (!levels->is_array() || levels->size() > kMaxRecordLevels)
+      throw UsageError(
+          fmt::format("record field roofline.levels is not an array of at most {} levels", kMaxRecordLevels));
+    for (const auto& l : *levels) r.levels.push_back(memory_roof_from_json(l));
+  }
+  r.level = f.text("level");
+  r.level_bandwidth_gbs = f.count("level_bandwidth_gbs");
+  r.bound_gflops = f.count("bound_gflops");
+  r.pct_of_peak = f.count("pct_of_peak");
+  r.pct_of_bound = f.count("pct_of_bound");
+  r.machine_probed = f.text("machine_probed");
+  return r;
+}
+
+// Numbers only when available is a JSON true: anything else means "no counters".
+CountersSection read_counters(const Fields& f) {
+  CountersSection c;
+  c.available = f.flag("available");
+  c.reason = f.text("reason");
+  if (!c.available) return c;
+  c.llc_references = f.count("llc_references");
+  c.llc_misses = f.count("llc_misses");
+  c.cycles = f.count("cycles");
+  c.instructions = f.count("instructions");
+  return c;
+}
+
+CacheSimSection read_cache_sim(const Fields& f) {
+  CacheSimSection c;
+  c.ll_misses = f.count("ll_misses");
+  c.ll_data_misses = f.count("ll_data_misses");
+  c.d1_misses = f.count("d1_misses");
+  c.instructions = f.count("instructions");
+  c.data_reads = f.count("data_reads");
+  c.data_writes = f.count("data_writes");
+  c.ll_geometry = f.text("ll_geometry");
+  c.d1_geometry = f.text("d1_geometry");
+  c.i1_geometry = f.text("i1_geometry");
+  c.preset = f.text("preset");
+  c.source = f.text("source");
+  c.note = f.text("note");
+  if (auto n = f.number("collected_runs", 0, kMaxRecordRuns)) c.collected_runs = static_cast<int64_t>(*n);
+  return c;
 }
 
 }  // namespace
-
-std::string MeasurementRecord::cache_sim_geometry() const {
-  if (!json.contains("cache_sim") || !json["cache_sim"].is_object()) return "";
-  const auto& g = json["cache_sim"];
-  return g.contains("ll_geometry") && g["ll_geometry"].is_string() ? g["ll_geometry"].get<std::string>() : "";
-}
 
 void to_json(nlohmann::json& j, const MeasurementRecord& r) {
   j = r.json.is_object() ? r.json : json::object();
@@ -63,18 +203,18 @@ void to_json(nlohmann::json& j, const MeasurementRecord& r) {
   if (r.per_image_ms)
     j["per_image_ms"] = {{"median", r.per_image_ms->median}, {"ci95_low", r.per_image_ms->ci95_low},
                          {"ci95_high", r.per_image_ms->ci95_high}};
-  set_in(j, "cost", "macs", r.macs);
-  set_in(j, "cost", "flops", r.flops);
-  set_in(j, "cost", "params", r.params);
-  set_in(j, "roofline", "achieved_gflops", r.achieved_gflops);
-  set_in(j, "roofline", "intensity", r.intensity);
-  set_in(j, "roofline", "peak_gflops", r.peak_gflops);
-  set_in(j, "roofline", "bandwidth_gbs", r.bandwidth_gbs);
-  if (r.llc_misses) {
-    set_in(j, "counters", "llc_misses", r.llc_misses);
-    j["counters"]["available"] = true;
+  if (r.cost) write(section_of(j, "cost"), *r.cost);
+  if (r.roofline) write(section_of(j, "roofline"), *r.roofline);
+  else if (!j.contains("roofline")) j["roofline"] = nullptr;
+  if (r.counters) write(section_of(j, "counters"), *r.counters);
+  if (r.cache_sim) write(section_of(j, "cache_sim"), *r.cache_sim);
+  else if (!j.contains("cache_sim")) j["cache_sim"] = nullptr;
+  if (r.compiled) section_of(j, "compiled")["winograd_convs"] = r.compiled->winograd_convs;
+  if (!r.backend_facts.empty() || (j.contains("environment") && j["environment"].is_object())) {
+    json facts = json::object();
+    for (const auto& [k, v] : r.backend_facts) facts[k] = v;
+    section_of(j, "environment")["backend_facts"] = facts;
   }
-  set_in(j, "cache_sim", "ll_misses", r.ll_misses);
   if (r.foreign_cpu_pct) j["foreign_cpu_pct"] = *r.foreign_cpu_pct;
   if (!r.interference.empty()) j["interference"] = r.interference;
 }
@@ -83,47 +223,50 @@ void from_json(const nlohmann::json& j, MeasurementRecord& r) {
   if (!j.is_object()) throw UsageError("record_json is not a JSON object");
   r = MeasurementRecord{};
   r.json = j;
-  r.descriptor = string_at(j, "descriptor");
-  r.status = string_at(j, "status");
-  r.error = string_at(j, "error");
-  if (auto median = number_at(j, "per_image_ms", "median", kMinRecordMs, kMaxRecordMs)) {
-    r.per_image_ms = PerImageMs{*median, number_at(j, "per_image_ms", "ci95_low", kMinRecordMs, kMaxRecordMs).value_or(*median),
-                                number_at(j, "per_image_ms", "ci95_high", kMinRecordMs, kMaxRecordMs).value_or(*median)};
+  const Fields f(j, "");
+  r.descriptor = f.text("descriptor");
+  r.status = f.text("status");
+  r.error = f.text("error");
+  if (auto p = f.section("per_image_ms"); p) {
+    if (auto median = p->number("median", kMinRecordMs, kMaxRecordMs))
+      r.per_image_ms = PerImageMs{*median, p->number("ci95_low", kMinRecordMs, kMaxRecordMs).value_or(*median),
+                                  p->number("ci95_high", kMinRecordMs, kMaxRecordMs).value_or(*median)};
   }
-  if (auto median = number_at(j, "latency_ms", "median", 0, kMaxRecordMs)) {
-    LatencyStats s;
-    s.median = *median;
-    s.n = static_cast<int64_t>(number_at(j, "latency_ms", "n", 0, kMaxRecordRuns).value_or(0));
-    auto stat = [&](const char* k) { return number_at(j, "latency_ms", k, 0, kMaxRecordCount).value_or(0); };
-    s.mean = stat("mean"), s.min = stat("min"), s.max = stat("max"), s.p10 = stat("p10"), s.p90 = stat("p90");
-    s.stddev = stat("stddev"), s.cv = stat("cv"), s.ci95_low = stat("ci95_low"), s.ci95_high = stat("ci95_high");
-    const json& l = j["latency_ms"];
-    s.target_met = l.contains("target_met") && l["target_met"].is_boolean() && l["target_met"].get<bool>();
-    if (l.contains("samples") && l["samples"].is_array())
-      for (const auto& x : l["samples"])
-        if (x.is_number()) s.samples.push_back(x.get<double>());
-    r.latency_ms = s;
-  } else {
-    number_at(j, "latency_ms", "n", 0, kMaxRecordRuns);  // checked even without a median
+  if (auto l = f.section("latency_ms"); l) {
+    const auto median = l->number("median", 0, kMaxRecordMs);
+    const auto n = l->number("n", 0, kMaxRecordRuns);  // checked even without a median
+    if (median) {
+      LatencyStats s;
+      s.median = *median;
+      s.n = static_cast<int64_t>(n.value_or(0));
+      auto stat = [&](const char* k) { return l->count(k).value_or(0); };
+      s.mean = stat("mean"), s.min = stat("min"), s.max = stat("max"), s.p10 = stat("p10"), s.p90 = stat("p90");
+      s.stddev = stat("stddev"), s.cv = stat("cv"), s.ci95_low = stat("ci95_low"), s.ci95_high = stat("ci95_high");
+      s.target_met = l->flag("target_met");
+      if (const json* samples = l->find("samples"); samples && samples->is_array())
+        for (const auto& x : *samples)
+          if (x.is_number()) s.samples.push_back(x.get<double>());
+      r.latency_ms = s;
+    }
   }
-  r.macs = number_at(j, "cost", "macs", 0, kMaxRecordCount);
-  r.flops = number_at(j, "cost", "flops", 0, kMaxRecordCount);
-  r.params = number_at(j, "cost", "params", 0, kMaxRecordCount);
-  r.achieved_gflops = number_at(j, "roofline", "achieved_gflops", 0, kMaxRecordCount);
-  r.intensity = number_at(j, "roofline", "intensity", 0, kMaxRecordCount);
-  r.peak_gflops = number_at(j, "roofline", "peak_gflops", 0, kMaxRecordCount);
-  r.bandwidth_gbs = number_at(j, "roofline", "bandwidth_gbs", 0, kMaxRecordCount);
-  r.ll_misses = number_at(j, "cache_sim", "ll_misses", 0, kMaxRecordCount);
-  const bool counters = j.contains("counters") && j["counters"].is_object() && j["counters"].contains("available") &&
-                        j["counters"]["available"].is_boolean() && j["counters"]["available"].get<bool>();
-  if (counters) r.llc_misses = number_at(j, "counters", "llc_misses", 0, kMaxRecordCount);
-  if (j.contains("foreign_cpu_pct") && !j["foreign_cpu_pct"].is_null()) {
-    const json& v = j["foreign_cpu_pct"];
-    if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < 0 || v.get<double>() > 1e6)
+  if (auto c = f.section("cost")) r.cost = read_cost(*c);
+  if (auto s = f.section("roofline")) r.roofline = read_roofline(*s);
+  // A counters section that is not an object means no counters, as before it was typed.
+  if (const json* c = f.find("counters"); c && c->is_object()) r.counters = read_counters(Fields(*c, "counters."));
+  if (auto s = f.section("cache_sim")) r.cache_sim = read_cache_sim(*s);
+  if (auto s = f.section("compiled"))
+    r.compiled = CompiledSection{static_cast<int64_t>(s->number("winograd_convs", 0, kMaxRecordRuns).value_or(0))};
+  // The environment is kept as measured; only its backend facts are read.
+  if (const json* env = f.find("environment"); env && env->is_object() && env->contains("backend_facts") &&
+                                                (*env)["backend_facts"].is_object())
+    for (const auto& [k, v] : (*env)["backend_facts"].items())
+      r.backend_facts.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
+  if (const json* v = f.find("foreign_cpu_pct")) {
+    if (!v->is_number() || !std::isfinite(v->get<double>()) || v->get<double>() < 0 || v->get<double>() > 1e6)
       throw UsageError("record field foreign_cpu_pct is not a number in [0, 1e6]");
-    r.foreign_cpu_pct = v.get<double>();
+    r.foreign_cpu_pct = v->get<double>();
   }
-  if (j.contains("interference") && j["interference"].is_string()) r.interference = j["interference"].get<std::string>();
+  if (const json* v = f.find("interference"); v && v->is_string()) r.interference = v->get<std::string>();
 }
 
 MeasurementRecord parse_record(const std::string& text) {

@@ -4,14 +4,17 @@
 // owner of its field names (docs/measurement.md lists them): measure writes a
 // record with to_json, everyone else reads it with from_json, which checks
 // every typed field (type, finite, in range) and names the one that is wrong.
-// Sections this struct does not model (environment, samples' siblings,
-// runner notes ...) are kept as measured in `json`.
+// What this struct does not model (the environment but its backend facts,
+// runner notes, a newer formbench's fields ...) is kept as measured in `json`.
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "common/memory_roofs.h"
 
 namespace fb {
 
@@ -26,26 +29,63 @@ struct PerImageMs {  // the median's per-image value and its 95 % CI
   double median = 0, ci95_low = 0, ci95_high = 0;
 };
 
+struct CostSection {  // cost.*: the cost model's, per batch run
+  std::optional<double> macs, flops, params, min_bytes, peak_activation_bytes;
+};
+
+struct RooflineSection {  // roofline.*: null where `formbench machine` never probed the machine
+  std::optional<double> achieved_gflops, peak_gflops, bandwidth_gbs, intensity;
+  std::optional<double> working_set_bytes;  // weights + peak activations per batch run
+  std::vector<MemoryRoof> levels;           // fastest first; empty where the levels were never probed
+  std::string level;                        // the level the working set fits in; empty without levels
+  std::optional<double> level_bandwidth_gbs, bound_gflops, pct_of_peak, pct_of_bound;
+  std::string machine_probed;  // when the limits were probed
+};
+
+struct CountersSection {  // counters.*: hardware counters per inference
+  bool available = false;  // the numbers are read only when true
+  std::string reason;      // why not, when not available
+  std::optional<double> llc_references, llc_misses, cycles, instructions;
+};
+
+struct CacheSimSection {  // cache_sim.*: callgrind's simulation per inference; null without one
+  std::optional<double> ll_misses, ll_data_misses, d1_misses, instructions, data_reads, data_writes;
+  std::string ll_geometry, d1_geometry, i1_geometry;  // "6291456,12,64": valgrind's syntax
+  std::string preset, source, note;
+  std::optional<int64_t> collected_runs;
+};
+
+struct CompiledSection {  // compiled.*: what the backend compiled that changes the arithmetic
+  int64_t winograd_convs = 0;
+};
+
 struct MeasurementRecord {
   std::string descriptor, status, error;  // status: ok or failed
   std::optional<LatencyStats> latency_ms;
   std::optional<PerImageMs> per_image_ms;
-  // cost.* per batch run
-  std::optional<double> macs, flops, params;
-  // roofline.*
-  std::optional<double> achieved_gflops, intensity, peak_gflops, bandwidth_gbs;
-  std::optional<double> llc_misses;  // counters.llc_misses per inference, only when counters.available is true
-  std::optional<double> ll_misses;   // cache_sim.ll_misses per inference (callgrind's simulation)
+  std::optional<CostSection> cost;
+  std::optional<RooflineSection> roofline;  // written as null when absent
+  std::optional<CountersSection> counters;
+  std::optional<CacheSimSection> cache_sim;  // written as null when absent
+  std::optional<CompiledSection> compiled;
+  // environment.backend_facts: library versions, ISA, threads, as the backend
+  // says (a value that is not a string is kept as its JSON text). The rest of
+  // `environment` is kept as measured in `json`.
+  std::vector<std::pair<std::string, std::string>> backend_facts;
   std::optional<double> foreign_cpu_pct;
   std::string interference;
   nlohmann::json json = nlohmann::json::object();  // the whole record as read; to_json starts from it
 
-  std::string cache_sim_geometry() const;  // cache_sim.ll_geometry ("6291456,12,64"), empty when none
+  // counters.llc_misses, only where counters.available is true.
+  std::optional<double> llc_misses() const { return counters ? counters->llc_misses : std::nullopt; }
+  std::optional<double> ll_misses() const { return cache_sim ? cache_sim->ll_misses : std::nullopt; }
 };
 
 // Bounds a record's numbers must lie in: a latency between a picosecond and
-// ~30 years, counts non-negative and far below overflow.
+// ~30 years, counts non-negative and far below overflow, at most 16 memory
+// levels (L1..L3 and DRAM on any machine).
 inline constexpr double kMinRecordMs = 1e-9, kMaxRecordMs = 1e12, kMaxRecordCount = 1e30, kMaxRecordRuns = 1e15;
+inline constexpr size_t kMaxRecordLevels = 16;
 
 void to_json(nlohmann::json& j, const MeasurementRecord& r);
 // UsageError "record field per_image_ms.median is not a number" (and the

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "measure/config.h"
 #include "models/descriptor.h"
 
 namespace fb::study {
@@ -54,14 +55,10 @@ std::vector<Config> expand(const SweepSpec& spec, int64_t cores) {
             for (const auto& isa : g.isas.empty() ? no_choice : g.isas)
               for (const auto& sim : g.cache_sims.empty() ? no_choice : g.cache_sims) {
                 Config c{"", g.name, {experiment_name(g)}, m, backend, batch, t == 0 ? cores : t, isa, sim};
-                Descriptor d = Descriptor::parse(m.str());
-                d.fields.emplace_back("backend", backend);
-                d.fields.emplace_back("batch", std::to_string(batch));
-                d.fields.emplace_back("threads", std::to_string(c.threads));
-                if (!isa.empty()) d.fields.emplace_back("isa", isa);
-                if (!sim.empty()) d.fields.emplace_back("cache_sim", sim);
-                for (const auto& [k, v] : env) d.fields.emplace_back("env." + k, v);
-                c.descriptor = d.str();
+                // The spec keeps batch and threads within int (spec.cpp).
+                c.descriptor = MeasureConfig{m, backend, static_cast<int>(batch), static_cast<int>(c.threads), isa,
+                                             sim, env}
+                                   .str();
                 // Measured once, and a member of every experiment that asks for it.
                 if (auto [it, fresh] = seen.emplace(c.descriptor, grid.size()); !fresh) {
                   auto& e = grid[it->second].experiments;

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "measure/config.h"
 #include "measure/record.h"
 #include "models/descriptor.h"
 
@@ -23,40 +24,37 @@ MeasurementRecord typed(const std::string& text) {
   }
 }
 
-// The descriptor's run fields, split from the model's canonical form.
-struct RunFields {
+// The descriptor's columns: its run fields split from the model (by the
+// descriptor's owner, measure/config.h); a number that is not one stays NULL.
+struct Columns {
   std::string model, backend, isa, cache_sim;
   std::optional<int64_t> batch, threads;
 };
 
-RunFields split(const std::string& descriptor) {
-  RunFields r;
-  Descriptor d;
+Columns columns(const std::string& descriptor) {
+  Columns c;
+  RunFields f;
   try {
-    d = Descriptor::parse(descriptor);
+    f = RunFields::split(Descriptor::parse(descriptor));
   } catch (const std::exception&) {
-    r.model = descriptor;
-    return r;
+    c.model = descriptor;
+    return c;
   }
-  Descriptor model{d.head, {}};
-  for (const auto& [k, v] : d.fields) {
-    auto as_int = [&k = k, &v = v]() -> std::optional<int64_t> {
-      try {
-        return parse_integer(v, k);
-      } catch (const std::exception&) {
-        return std::nullopt;
-      }
-    };
-    if (k == "backend") r.backend = v;
-    else if (k == "batch") r.batch = as_int();
-    else if (k == "threads") r.threads = as_int();
-    else if (k == "isa") r.isa = v;
-    else if (k == "cache_sim") r.cache_sim = v;
-    else if (k.rfind("env.", 0) == 0) continue;
-    else model.fields.emplace_back(k, v);
-  }
-  r.model = model.str();
-  return r;
+  auto as_int = [](const std::string& v, const char* key) -> std::optional<int64_t> {
+    if (v.empty()) return std::nullopt;
+    try {
+      return parse_integer(v, key);
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  };
+  c.model = f.model.str();
+  c.backend = f.backend;
+  c.batch = as_int(f.batch, "batch");
+  c.threads = as_int(f.threads, "threads");
+  c.isa = f.isa;
+  c.cache_sim = f.cache_sim;
+  return c;
 }
 
 std::optional<std::string> nonempty(const std::string& s) {
@@ -152,7 +150,7 @@ std::vector<Membership> Store::memberships() {
 
 void Store::put(const Measurement& m) {
   const MeasurementRecord r = typed(m.record_json);
-  const RunFields f = split(m.descriptor);
+  const Columns f = columns(m.descriptor);
   Transaction t(db_);
   db_.prepare(
          "INSERT INTO measurements (descriptor, machine_id, sweep_id, status, error, model, backend, batch, threads, "
@@ -173,8 +171,8 @@ void Store::put(const Measurement& m) {
       .bind(13, r.per_image_ms ? std::optional<double>(r.per_image_ms->median) : std::nullopt)
       .bind(14, r.per_image_ms ? std::optional<double>(r.per_image_ms->ci95_low) : std::nullopt)
       .bind(15, r.per_image_ms ? std::optional<double>(r.per_image_ms->ci95_high) : std::nullopt)
-      .bind(16, whole(r.macs)).bind(17, whole(r.params))
-      .bind(18, whole(r.ll_misses)).bind(19, whole(r.llc_misses))
+      .bind(16, whole(r.cost ? r.cost->macs : std::nullopt)).bind(17, whole(r.cost ? r.cost->params : std::nullopt))
+      .bind(18, whole(r.ll_misses())).bind(19, whole(r.llc_misses()))
       .bind(20, r.foreign_cpu_pct).bind(21, m.record_json).bind(22, m.started_at).bind(23, m.finished_at)
       .run();
   db_.prepare("DELETE FROM claims WHERE descriptor = ? AND machine_id = ?").bind(1, m.descriptor).bind(2, m.machine_id).run();

@@ -3,8 +3,8 @@
 # (under src/) it needs beyond graph and models, for the clang build; LIBS are
 # what those link. The g++ replay links the project's own libraries instead.
 fb_fuzz_target(descriptor)
-fb_fuzz_target(spec  SOURCES study/spec.cpp study/presets.cpp study/grid.cpp)
+fb_fuzz_target(spec  SOURCES study/spec.cpp study/presets.cpp study/grid.cpp measure/config.cpp)
 fb_fuzz_target(store SOURCES study/sqlite.cpp study/store.cpp study/store_schema.cpp study/store_open.cpp
                              study/store_claims.cpp study/store_export.cpp
-                             study/machine.cpp study/grid.cpp measure/record.cpp
+                             study/machine.cpp study/grid.cpp measure/config.cpp measure/record.cpp
                      LIBS SQLite::SQLite3 fmt::fmt)

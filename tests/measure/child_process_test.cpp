@@ -2,6 +2,8 @@
 // what happened; a good child's record comes back whole.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "measure/child_process.h"
 
 namespace fb {
@@ -28,6 +30,18 @@ TEST(MeasureChild, GoodRunReturnsTheRecord) {
   }
   EXPECT_TRUE(r.contains("foreign_cpu_pct"));
   EXPECT_FALSE(r["environment"]["cpu_model"].get<std::string>().empty());
+  // The record's keys (docs/measurement.md): stores of earlier runs hold these.
+  std::set<std::string> keys;
+  for (const auto& [k, v] : r.items()) keys.insert(k);
+  EXPECT_EQ(keys, (std::set<std::string>{"descriptor", "status", "error", "model", "backend", "batch", "threads",
+                                         "latency_ms", "per_image_ms", "cost", "roofline", "counters", "cache_sim",
+                                         "compiled", "environment", "foreign_cpu_pct", "interference", "timestamp"}));
+  for (const char* k : {"macs", "flops", "params", "min_bytes", "peak_activation_bytes"})
+    EXPECT_TRUE(r["cost"][k].is_number_integer()) << k;
+  EXPECT_EQ(r["cost"]["per"], "batch");
+  EXPECT_TRUE(r["compiled"]["winograd_convs"].is_number_integer());
+  EXPECT_TRUE(r["environment"]["backend_facts"].is_object());
+  EXPECT_TRUE(r["environment"].contains("formbench_revision"));
 }
 
 TEST(MeasureChild, EnvFieldsReachTheMeasuringProcess) {

@@ -60,5 +60,39 @@ TEST(MeasureConfig, BadDescriptorsSayWhatIsWrong) {
   }
 }
 
+// The one parser of the run fields reads what the store and the report get:
+// a model this build does not know, numbers it does not check.
+TEST(RunFields, SplitsTheRunFieldsFromAModelItDoesNotBuild) {
+  const RunFields f = RunFields::split(Descriptor::parse(
+      "pattern:from_the_future depth=3 hue=7 backend=onednn:nofuse batch=abc threads=2 isa=avx2 cache_sim=host "
+      "env.OMP_PROC_BIND=true env.=x"));
+  EXPECT_EQ(f.model.str(), "pattern:from_the_future depth=3 hue=7");
+  EXPECT_EQ(f.backend, "onednn:nofuse");
+  EXPECT_EQ(f.batch, "abc");
+  EXPECT_EQ(f.threads, "2");
+  EXPECT_EQ(f.isa, "avx2");
+  EXPECT_EQ(f.cache_sim, "host");
+  ASSERT_EQ(f.env.size(), 2u);
+  EXPECT_EQ(f.env[0], (std::pair<std::string, std::string>{"OMP_PROC_BIND", "true"}));
+  EXPECT_EQ(f.env[1], (std::pair<std::string, std::string>{"", "x"}));
+
+  const RunFields bare = RunFields::split(Descriptor::parse("resnet50"));
+  EXPECT_EQ(bare.model.str(), "resnet50");
+  EXPECT_TRUE(bare.backend.empty() && bare.batch.empty() && bare.threads.empty() && bare.env.empty());
+}
+
+// The composer writes what the parser splits: the model, then the run fields.
+TEST(RunFields, ComposedDescriptorSplitsBackIntoItsFields) {
+  MeasureConfig c{parse_model("pattern:standard depth=3 width=16 res=32 classes=10"), "torch", 4, 2, "", "host",
+                  {{"B", "2"}, {"A", "1"}}};
+  EXPECT_EQ(c.str(), "pattern:standard depth=3 width=16 res=32 classes=10 backend=torch batch=4 threads=2 "
+                     "cache_sim=host env.B=2 env.A=1");
+  const RunFields f = RunFields::split(Descriptor::parse(c.str()));
+  EXPECT_EQ(f.model.str(), c.model.str());
+  EXPECT_EQ(f.batch, "4");
+  EXPECT_TRUE(f.isa.empty());
+  EXPECT_EQ(f.env, c.env);
+}
+
 }  // namespace
 }  // namespace fb

@@ -16,14 +16,15 @@ TEST(Roofline, BoundIsMinOfPeakAndBandwidthTimesIntensity) {
   m.peak_gflops = 500;
   m.bandwidth_gbs = 20;
   // 10 GFLOP over 1 GB in 0.1 s: intensity 10, bound min(500, 200) = 200.
-  auto r = roofline_json(10e9, 1e9, 1e6, 0.1, m);
-  EXPECT_DOUBLE_EQ(r["achieved_gflops"].get<double>(), 100);
-  EXPECT_DOUBLE_EQ(r["intensity"].get<double>(), 10);
-  EXPECT_DOUBLE_EQ(r["bound_gflops"].get<double>(), 200);
-  EXPECT_DOUBLE_EQ(r["pct_of_peak"].get<double>(), 20);
-  auto compute_bound = roofline_json(10e9, 1e7, 1e6, 0.1, m);  // intensity 1000
-  EXPECT_DOUBLE_EQ(compute_bound["bound_gflops"].get<double>(), 500);
-  EXPECT_TRUE(r["level"].is_null());  // levels never probed: the triad roof
+  RooflineSection r = roofline_of(10e9, 1e9, 1e6, 0.1, m);
+  EXPECT_DOUBLE_EQ(*r.achieved_gflops, 100);
+  EXPECT_DOUBLE_EQ(*r.intensity, 10);
+  EXPECT_DOUBLE_EQ(*r.bound_gflops, 200);
+  EXPECT_DOUBLE_EQ(*r.pct_of_peak, 20);
+  RooflineSection compute_bound = roofline_of(10e9, 1e7, 1e6, 0.1, m);  // intensity 1000
+  EXPECT_DOUBLE_EQ(*compute_bound.bound_gflops, 500);
+  EXPECT_TRUE(r.level.empty());  // levels never probed: the triad roof
+  EXPECT_DOUBLE_EQ(*r.level_bandwidth_gbs, 20);
 }
 
 TEST(Roofline, BoundUsesTheLevelTheWorkingSetFitsIn) {
@@ -31,14 +32,14 @@ TEST(Roofline, BoundUsesTheLevelTheWorkingSetFitsIn) {
   m.peak_gflops = 500;
   m.bandwidth_gbs = 20;
   m.levels = {{"L2", 1 << 20, 2 << 20, 150}, {"DRAM", 0, 0, 25}};
-  auto in_l2 = roofline_json(10e9, 1e9, 1 << 20, 0.1, m);  // intensity 10
-  EXPECT_EQ(in_l2["level"], "L2");
-  EXPECT_DOUBLE_EQ(in_l2["bound_gflops"].get<double>(), 500);  // min(500, 10 x 150)
-  EXPECT_DOUBLE_EQ(in_l2["working_set_bytes"].get<double>(), 1 << 20);
-  auto in_dram = roofline_json(10e9, 1e9, 3 << 20, 0.1, m);
-  EXPECT_EQ(in_dram["level"], "DRAM");
-  EXPECT_DOUBLE_EQ(in_dram["bound_gflops"].get<double>(), 250);
-  EXPECT_EQ(in_dram["levels"].size(), 2u);
+  RooflineSection in_l2 = roofline_of(10e9, 1e9, 1 << 20, 0.1, m);  // intensity 10
+  EXPECT_EQ(in_l2.level, "L2");
+  EXPECT_DOUBLE_EQ(*in_l2.bound_gflops, 500);  // min(500, 10 x 150)
+  EXPECT_DOUBLE_EQ(*in_l2.working_set_bytes, 1 << 20);
+  RooflineSection in_dram = roofline_of(10e9, 1e9, 3 << 20, 0.1, m);
+  EXPECT_EQ(in_dram.level, "DRAM");
+  EXPECT_DOUBLE_EQ(*in_dram.bound_gflops, 250);
+  EXPECT_EQ(in_dram.levels.size(), 2u);
 }
 
 void write(const std::filesystem::path& p, const std::string& text) {

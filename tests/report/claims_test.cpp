@@ -9,6 +9,7 @@
 
 #include <cmath>
 
+#include "measure/record.h"
 #include "report/claims.h"
 #include "report/experiment_rows.h"
 
@@ -20,9 +21,11 @@ const std::vector<std::string> kPatterns = {"standard", "factorized", "bottlenec
 // A record as `formbench measure` writes it, with a relative CI half-width.
 Measurement make(const std::string& descriptor, double ms, double flops = 1e9, std::optional<double> misses = std::nullopt,
                  double ci = 0.01) {
-  nlohmann::json r{{"per_image_ms", {{"median", ms}, {"ci95_low", ms * (1 - ci)}, {"ci95_high", ms * (1 + ci)}}},
-                   {"cost", {{"flops", flops}}}};
-  if (misses) r["cache_sim"] = {{"ll_misses", *misses}};
+  MeasurementRecord r;  // through the record's owner (measure/record.h)
+  r.status = "ok";
+  r.per_image_ms = PerImageMs{ms, ms * (1 - ci), ms * (1 + ci)};
+  r.cost.emplace().flops = flops;
+  if (misses) r.cache_sim.emplace().ll_misses = *misses;
   return measurement_from_record(descriptor, r);
 }
 

@@ -209,6 +209,26 @@ TEST_F(HostileStoreTest, EveryKindOfBadRowIsSkippedWithItsReason) {
   }
 }
 
+// A store from a newer formbench: a model this build does not know is read
+// from its descriptor (split by its owner, measure/config.h), never built.
+TEST_F(HostileStoreTest, ARowOfAModelThisBuildDoesNotKnowIsRead) {
+  std::vector<FakeRow> rows = good_rows();
+  rows.push_back({"pattern:from_the_future depth=7 width=48 hue=3 backend=torch batch=4 threads=2 env.X=1", 4});
+  test::write_fake_store(db_, rows);
+  Dataset d = load_dataset(db_);
+  EXPECT_TRUE(d.unreadable.empty());
+  ASSERT_EQ(d.ok.size(), rows.size());
+  const Measurement& m = d.ok.back();
+  EXPECT_EQ(m.model, "pattern:from_the_future");
+  EXPECT_EQ(m.pattern, "from_the_future");
+  EXPECT_EQ(m.backend, "torch");
+  EXPECT_EQ(m.batch, 4);
+  EXPECT_EQ(m.threads, 2);
+  EXPECT_EQ(m.depth, 7);
+  EXPECT_EQ(m.width, 48);
+  EXPECT_FALSE(m.res);
+}
+
 TEST_F(HostileStoreTest, ANumberTooLargeForADoubleIsRefused) {
   std::string huge = test::fake_record({"x", 5}).dump();
   huge.replace(huge.rfind("\"median\":5.0"), 12, "\"median\":1e999");

@@ -39,30 +39,30 @@ inline nlohmann::json fake_record(const FakeRow& r) {
   t.status = r.status;
   t.latency_ms = LatencyStats{.n = 20, .median = r.ms_per_image, .samples = {}};
   t.per_image_ms = PerImageMs{r.ms_per_image, r.ms_per_image * 0.98, r.ms_per_image * 1.02};
-  t.flops = r.flops;
-  t.macs = r.flops / 2;
-  t.achieved_gflops = r.flops / r.ms_per_image / 1e6;
-  t.intensity = 10.0;
-  t.peak_gflops = 500.0;
-  t.bandwidth_gbs = 20.0;
-  if (r.ll_misses >= 0) t.ll_misses = r.ll_misses;
+  t.cost.emplace().flops = r.flops;
+  t.cost->macs = r.flops / 2;
+  RooflineSection& roof = t.roofline.emplace();
+  roof.achieved_gflops = r.flops / r.ms_per_image / 1e6;
+  roof.intensity = 10.0;
+  roof.peak_gflops = 500.0;
+  roof.bandwidth_gbs = 20.0;
+  t.counters.emplace().reason = "no PMU in this VM";
+  if (r.ll_misses >= 0) t.cache_sim.emplace().ll_misses = r.ll_misses;
   t.foreign_cpu_pct = 0.5;
-  t.json = {{"counters", {{"available", false}, {"reason", "no PMU in this VM"}}},
-            {"environment", {{"cpu_model", "Synthetic CPU"}, {"threads", 2}}}};
-  if (r.ll_misses >= 0) {
+  t.json = {{"environment", {{"cpu_model", "Synthetic CPU"}, {"threads", 2}}}};  // kept as measured
+  if (t.cache_sim) {
     // What simulate_cache records besides the counts: the simulated geometry and the preset it came from.
     const size_t at = r.descriptor.find("cache_sim=");
-    const std::string preset = at == std::string::npos ? "host" : r.descriptor.substr(at + 10, r.descriptor.find(' ', at) - at - 10);
-    t.json["cache_sim"] = {{"preset", preset}, {"source", "synthetic"}};
-    if (!r.ll_geometry.empty()) t.json["cache_sim"]["ll_geometry"] = r.ll_geometry;
+    t.cache_sim->preset = at == std::string::npos ? "host" : r.descriptor.substr(at + 10, r.descriptor.find(' ', at) - at - 10);
+    t.cache_sim->source = "synthetic";
+    t.cache_sim->ll_geometry = r.ll_geometry;
   }
   if (r.llc_misses_hw >= 0) {
-    t.json["counters"] = {{"available", true}};
-    t.llc_misses = r.llc_misses_hw;
+    t.counters = CountersSection{};
+    t.counters->available = true;
+    t.counters->llc_misses = r.llc_misses_hw;
   }
-  nlohmann::json j = t;
-  if (r.ll_misses < 0) j["cache_sim"] = nullptr;
-  return j;
+  return t;
 }
 
 inline void write_fake_store(const std::filesystem::path& path, const std::vector<FakeRow>& rows) {

@@ -58,18 +58,17 @@ int main(int argc, char** argv) {
   const double ms = 1.0 + static_cast<double>(d.size() % 17);
   t.latency_ms = fb::LatencyStats{.n = 10, .median = ms, .samples = {ms, ms}};
   t.per_image_ms = fb::PerImageMs{ms / 2, ms / 2 - 0.1, ms / 2 + 0.1};
-  t.macs = 1000000;
-  t.flops = 2000000;
-  t.params = 1234;
-  if (has("cache_sim=")) t.ll_misses = 4242;
+  t.cost.emplace().macs = 1000000;
+  t.cost->flops = 2000000;
+  t.cost->params = 1234;
+  t.counters.emplace().reason = "fake";
+  if (has("cache_sim=")) t.cache_sim.emplace().ll_misses = 4242;
   t.foreign_cpu_pct = 0.5;
   if (has("env.FAKE=fail")) {
     t.status = "failed";
     t.error = "fake: the backend refused";
   }
-  t.json = {{"counters", {{"available", false}, {"reason", "fake"}}}};
   nlohmann::json r = t;
-  if (!has("cache_sim=")) r["cache_sim"] = nullptr;
   if (has("env.FAKE=badfield")) r["per_image_ms"]["median"] = "fast";
   if (const char* log = std::getenv("FAKE_MEASURE_LOG")) std::ofstream(log, std::ios::app) << d << "\n";
   std::printf("some library chatter\n%s\n", r.dump().c_str());

@@ -14,8 +14,8 @@ namespace {
 using testing::ScratchDir;
 
 Measurement ok_row(const std::string& d, const std::string& machine = "m1") {
-  nlohmann::json r = {{"descriptor", d}, {"status", "ok"}, {"per_image_ms", {{"median", 1.0}}}};
-  return {d, machine, std::nullopt, "ok", "", r.dump(), "2024-01-01T00:00:00.000Z", "2024-01-01T00:00:01.000Z"};
+  return {d, machine, std::nullopt, "ok", "", testing::record_text(testing::ok_record(d, 1.0)),
+          "2024-01-01T00:00:00.000Z", "2024-01-01T00:00:01.000Z"};
 }
 
 // A shard: one machine, one finished sweep, `n` rows named prefix0..

@@ -44,10 +44,11 @@ void make_store(const std::string& path, int n, const std::string& error_text = 
   Store s(path, StoreAccess::create);
   s.add_machine({"m1", "Test CPU", "6.1", "host", 2, 1 << 30});
   for (int i = 0; i < n; ++i) {
-    nlohmann::json r = {{"descriptor", "d" + std::to_string(i)}, {"status", "ok"},
-                        {"per_image_ms", {{"median", 1.5}}}, {"padding", std::string(200, 'x')}};
-    s.put({"pattern:standard depth=" + std::to_string(i + 1) + " backend=torch batch=1 threads=1", "m1", std::nullopt,
-           "ok", error_text, r.dump(), "2024-01-01T00:00:00.000Z", "2024-01-01T00:00:01.000Z"});
+    const std::string d = "pattern:standard depth=" + std::to_string(i + 1) + " backend=torch batch=1 threads=1";
+    MeasurementRecord r = testing::ok_record(d, 1.5);
+    r.json["padding"] = std::string(200, 'x');  // kept as written: a larger store
+    s.put({d, "m1", std::nullopt, "ok", error_text, testing::record_text(r), "2024-01-01T00:00:00.000Z",
+           "2024-01-01T00:00:01.000Z"});
   }
 }
 

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "measure/config.h"
 #include "study/store.h"
 #include "test_util.h"
 
@@ -17,13 +18,16 @@ using testing::write_file;
 
 Measurement row(const std::string& d, const std::string& status, const std::string& finished, double ms = 2.0,
                 const std::string& machine = "m1") {
-  nlohmann::json r = {{"descriptor", d}, {"status", status},
-                      {"per_image_ms", {{"median", ms}, {"ci95_low", ms - 0.1}, {"ci95_high", ms + 0.1}}},
-                      {"cost", {{"macs", 100}, {"params", 7}}},
-                      {"cache_sim", {{"ll_misses", 55}}},
-                      {"counters", {{"available", true}, {"llc_misses", 66}}},
-                      {"foreign_cpu_pct", 1.5}};
-  return {d, machine, std::nullopt, status, status == "ok" ? "" : "broke", r.dump(), finished, finished};
+  MeasurementRecord r = testing::ok_record(d, ms);
+  r.status = status;
+  r.cost.emplace().macs = 100;
+  r.cost->params = 7;
+  r.cache_sim.emplace().ll_misses = 55;
+  CountersSection& counters = r.counters.emplace();
+  counters.available = true;
+  counters.llc_misses = 66;
+  r.foreign_cpu_pct = 1.5;
+  return {d, machine, std::nullopt, status, status == "ok" ? "" : "broke", testing::record_text(r), finished, finished};
 }
 
 MachineInfo machine(const std::string& id) { return {id, "Test CPU", "6.1", "host", 2, 1 << 30}; }
@@ -38,8 +42,12 @@ TEST(Store, CreatesVersionedWalStoreAndExtractsColumns) {
     EXPECT_EQ(mode.text(0), "wal");
   }
   s.add_machine(machine("m1"));
-  const std::string d = "pattern:standard depth=10 width=32 res=64 classes=1000 backend=onednn batch=8 threads=2 "
-                        "cache_sim=host env.X=1";
+  // Composed by the descriptor's owner, as the grid composes it.
+  const std::string d =
+      MeasureConfig{parse_model("pattern:standard depth=10 width=32 res=64"), "onednn", 8, 2, "", "host", {{"X", "1"}}}
+          .str();
+  ASSERT_EQ(d, "pattern:standard depth=10 width=32 res=64 classes=1000 backend=onednn batch=8 threads=2 "
+               "cache_sim=host env.X=1");
   s.put(row(d, "ok", "2024-01-01T00:00:00.000Z"));
   auto q = s.db().prepare("SELECT model, backend, batch, threads, cache_sim, per_image_median_ms, "
                           "per_image_ci95_high_ms, macs, params, ll_misses, llc_misses, foreign_cpu_pct FROM measurements");

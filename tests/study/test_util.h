@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "measure/record.h"
 #include "study/sqlite.h"
 
 namespace fb::study::testing {
@@ -25,6 +28,17 @@ class ScratchDir {
  private:
   std::string path_;
 };
+
+// A record built through its owner (measure/record.h), so a store the tests
+// build holds the real key names: `ms` per image, its CI +-0.1 ms.
+inline MeasurementRecord ok_record(const std::string& descriptor, double ms) {
+  MeasurementRecord r;
+  r.descriptor = descriptor;
+  r.status = "ok";
+  r.per_image_ms = PerImageMs{ms, ms - 0.1, ms + 0.1};
+  return r;
+}
+inline std::string record_text(const MeasurementRecord& r) { return nlohmann::json(r).dump(); }
 
 inline void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 

@@ -1,0 +1,144 @@
+// The measurement record's owner: every section written under the key names
+// docs/measurement.md lists, read back typed, and a bad field named.
+#include <gtest/gtest.h>
+
+#include "common/error.h"
+#include "measure/record.h"
+
+namespace fb {
+namespace {
+
+using nlohmann::json;
+
+MeasurementRecord full_record() {
+  MeasurementRecord r;
+  r.descriptor = "resnet50 res=224 classes=1000 backend=onednn batch=2 threads=4";
+  r.status = "ok";
+  r.per_image_ms = PerImageMs{2, 1.9, 2.1};
+  CostSection& c = r.cost.emplace();
+  c.macs = 4e9, c.flops = 8e9, c.params = 25e6, c.min_bytes = 3e8, c.peak_activation_bytes = 5e7;
+  RooflineSection& f = r.roofline.emplace();
+  f.achieved_gflops = 100, f.peak_gflops = 500, f.bandwidth_gbs = 20, f.intensity = 26.7, f.working_set_bytes = 1.5e8;
+  f.levels = {{"L2", 1 << 20, 4 << 20, 150}, {"DRAM", 0, 0, 25}};
+  f.level = "DRAM";
+  f.level_bandwidth_gbs = 25, f.bound_gflops = 500, f.pct_of_peak = 20, f.pct_of_bound = 20;
+  f.machine_probed = "2024-01-01T00:00:00Z";
+  CountersSection& k = r.counters.emplace();
+  k.available = true, k.llc_references = 10, k.llc_misses = 5, k.cycles = 1e9, k.instructions = 2e9;
+  CacheSimSection& s = r.cache_sim.emplace();
+  s.ll_misses = 7, s.ll_data_misses = 6, s.d1_misses = 70, s.instructions = 1e6, s.data_reads = 3e5,
+  s.data_writes = 1e5;
+  s.ll_geometry = "6291456,12,64", s.d1_geometry = "32768,8,64", s.i1_geometry = "32768,8,64";
+  s.preset = "i5-7600k", s.source = "Intel ARK", s.note = "callgrind", s.collected_runs = 2;
+  r.compiled = CompiledSection{3};
+  r.backend_facts = {{"dnnl_version", "3.0"}, {"isa", "avx2"}};
+  r.json = {{"environment", {{"cpu_model", "Test CPU"}}}, {"timestamp", "now"}};
+  return r;
+}
+
+TEST(Record, EverySectionIsWrittenUnderItsDocumentedKeys) {
+  const json j = full_record();
+  EXPECT_EQ(j["cost"]["per"], "batch");
+  for (const char* k : {"macs", "flops", "params", "min_bytes", "peak_activation_bytes"})
+    EXPECT_TRUE(j["cost"][k].is_number_integer()) << k;  // counts of the cost model, as it computed them
+  EXPECT_EQ(j["cost"]["min_bytes"], 300000000);
+  EXPECT_EQ(j["cost"]["peak_activation_bytes"], 50000000);
+  EXPECT_DOUBLE_EQ(j["roofline"]["working_set_bytes"].get<double>(), 1.5e8);
+  ASSERT_EQ(j["roofline"]["levels"].size(), 2u);
+  EXPECT_EQ(j["roofline"]["levels"][0]["name"], "L2");
+  EXPECT_EQ(j["roofline"]["level"], "DRAM");
+  EXPECT_EQ(j["roofline"]["machine_probed"], "2024-01-01T00:00:00Z");
+  EXPECT_EQ(j["counters"]["per"], "inference");
+  EXPECT_EQ(j["counters"]["available"], true);
+  EXPECT_DOUBLE_EQ(j["counters"]["cycles"].get<double>(), 1e9);
+  EXPECT_EQ(j["cache_sim"]["ll_geometry"], "6291456,12,64");
+  EXPECT_EQ(j["cache_sim"]["collected_runs"], 2);
+  EXPECT_EQ(j["compiled"]["winograd_convs"], 3);
+  EXPECT_EQ(j["environment"]["backend_facts"]["dnnl_version"], "3.0");
+  EXPECT_EQ(j["environment"]["cpu_model"], "Test CPU");  // the untyped rest, kept
+  EXPECT_EQ(j["timestamp"], "now");
+}
+
+TEST(Record, EverySectionReadsBack) {
+  const MeasurementRecord r = json(full_record()).get<MeasurementRecord>();
+  ASSERT_TRUE(r.cost && r.roofline && r.counters && r.cache_sim && r.compiled);
+  EXPECT_EQ(r.cost->min_bytes, 3e8);
+  EXPECT_EQ(r.cost->peak_activation_bytes, 5e7);
+  EXPECT_EQ(r.roofline->working_set_bytes, 1.5e8);
+  ASSERT_EQ(r.roofline->levels.size(), 2u);
+  EXPECT_EQ(r.roofline->levels[1].name, "DRAM");
+  EXPECT_EQ(r.roofline->levels[0].capacity_bytes, 4 << 20);
+  EXPECT_EQ(r.roofline->level, "DRAM");
+  EXPECT_EQ(r.roofline->pct_of_bound, 20);
+  EXPECT_EQ(r.llc_misses(), 5);
+  EXPECT_EQ(r.counters->instructions, 2e9);
+  EXPECT_EQ(r.ll_misses(), 7);
+  EXPECT_EQ(r.cache_sim->ll_geometry, "6291456,12,64");
+  EXPECT_EQ(r.cache_sim->collected_runs, 2);
+  EXPECT_EQ(r.compiled->winograd_convs, 3);
+  EXPECT_EQ(r.backend_facts, (std::vector<std::pair<std::string, std::string>>{{"dnnl_version", "3.0"}, {"isa", "avx2"}}));
+}
+
+TEST(Record, NoRooflineOrSimulationIsWrittenAsNullAndFieldsOfANewerFormbenchAreKept) {
+  MeasurementRecord r;
+  r.status = "ok";
+  json j = r;
+  EXPECT_TRUE(j.contains("roofline") && j["roofline"].is_null());
+  EXPECT_TRUE(j.contains("cache_sim") && j["cache_sim"].is_null());
+  EXPECT_FALSE(j.contains("cost"));
+
+  json newer = full_record();
+  newer["cost"]["future_count"] = 9;
+  newer["environment"]["backend_facts"]["threads"] = 4;  // not a string: kept as its JSON text
+  const MeasurementRecord back = newer.get<MeasurementRecord>();
+  EXPECT_EQ(json(back)["cost"]["future_count"], 9);
+  EXPECT_EQ(back.backend_facts.back(), (std::pair<std::string, std::string>{"threads", "4"}));
+}
+
+TEST(Record, CountersAreReadOnlyWhereAvailableIsTrue) {
+  json j = full_record();
+  j["counters"]["available"] = 1;
+  j["counters"]["llc_misses"] = "lots";
+  EXPECT_FALSE(j.get<MeasurementRecord>().llc_misses());
+  j["counters"] = "none";
+  EXPECT_FALSE(j.get<MeasurementRecord>().counters);
+}
+
+TEST(Record, ABadFieldOfASectionIsNamed) {
+  struct Case {
+    const char* pointer;
+    json value;
+    const char* expect;
+  };
+  for (const Case& c : std::initializer_list<Case>{
+           {"/cost/min_bytes", -1, "record field cost.min_bytes is -1, outside"},
+           {"/cost/peak_activation_bytes", "big", "record field cost.peak_activation_bytes is not a number"},
+           {"/cost", 5, "record field cost is not an object"},
+           {"/roofline/working_set_bytes", 1e31, "record field roofline.working_set_bytes is 1e+31, outside"},
+           {"/roofline/levels", 3, "record field roofline.levels is not an array of at most 16 levels"},
+           {"/roofline/levels/0/bandwidth_gbs", "fast", "memory level field bandwidth_gbs is not a number"},
+           {"/roofline/level", 2, "record field roofline.level is not a string"},
+           {"/roofline/pct_of_bound", -5, "record field roofline.pct_of_bound is -5, outside"},
+           {"/counters/cycles", -1, "record field counters.cycles is -1, outside"},
+           {"/counters/reason", 7, "record field counters.reason is not a string"},
+           {"/cache_sim/d1_misses", -2, "record field cache_sim.d1_misses is -2, outside"},
+           {"/cache_sim/ll_geometry", 64, "record field cache_sim.ll_geometry is not a string"},
+           {"/compiled/winograd_convs", -1, "record field compiled.winograd_convs is -1, outside"},
+           {"/compiled", "yes", "record field compiled is not an object"}}) {
+    json j = full_record();
+    j[json::json_pointer(c.pointer)] = c.value;
+    try {
+      j.get<MeasurementRecord>();
+      ADD_FAILURE() << "accepted " << c.pointer;
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find(c.expect), std::string::npos) << c.pointer << " -> " << e.what();
+    }
+  }
+  json many = full_record();
+  many["roofline"]["levels"] = json::array();
+  for (int i = 0; i < 17; ++i) many["roofline"]["levels"].push_back(to_json(MemoryRoof{"L1d", 1, 1, 1}));
+  EXPECT_THROW(many.get<MeasurementRecord>(), UsageError);
+}
+
+}  // namespace
+}  // namespace fb

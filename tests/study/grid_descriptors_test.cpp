@@ -1,0 +1,73 @@
+// Stores are keyed by the canonical descriptor and a study resumes by it: the
+// descriptors a grid composes must stay byte-identical. data/grid_descriptors.txt
+// holds those of the quick and paper presets and of a spec using every run
+// field, as composed before the run descriptor got one owner (measure/config.h).
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+#include "models/catalog.h"
+#include "study/grid.h"
+#include "study/presets.h"
+
+namespace fb::study {
+namespace {
+
+// Every run field: isa and no isa, threads = 0, env given out of name order.
+SweepSpec mixed_spec() {
+  SweepSpec s;
+  s.source = "test";
+  SweepGroup g;
+  g.name = "mixed";
+  g.models = {"resnet18 res=160", "pattern:grouped groups=4"};
+  g.patterns = {"dw_separable"};
+  g.depths = {5};
+  g.batches = {8, 1};
+  g.backends = {"onednn:nofuse", "torch"};
+  g.threads = {0, 2};
+  g.isas = {"avx2", ""};
+  g.cache_sims = {"6291456,12,64"};
+  g.env = {{"OMP_WAIT_POLICY", "passive"}, {"GLIBC_TUNABLES", "glibc.malloc.arena_max=1"}};
+  s.groups = {g};
+  return s;
+}
+
+// grid name -> its descriptors in order, from the data file.
+std::map<std::string, std::vector<std::string>> expected() {
+  std::ifstream in(GRID_DESCRIPTORS_FILE);
+  std::map<std::string, std::vector<std::string>> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    const auto tab = line.find('\t');
+    out[line.substr(0, tab)].push_back(line.substr(tab + 1));
+  }
+  return out;
+}
+
+std::vector<std::string> composed(const SweepSpec& spec) {
+  std::vector<std::string> out;
+  for (const auto& c : expand(spec, 4)) out.push_back(c.descriptor);
+  return out;
+}
+
+TEST(GridDescriptors, AreByteIdenticalToTheStoredKeys) {
+  try {
+    find_model("resnet18");
+  } catch (const UsageError&) {
+    GTEST_SKIP() << "built without the zoo";
+  }
+  const auto want = expected();
+  ASSERT_EQ(want.size(), 3u) << GRID_DESCRIPTORS_FILE;
+  ASSERT_EQ(want.at("paper").size(), 432u);
+  EXPECT_EQ(composed(preset("quick")), want.at("quick"));
+  EXPECT_EQ(composed(preset("paper")), want.at("paper"));
+  EXPECT_EQ(composed(mixed_spec()), want.at("mixed"));
+}
+
+}  // namespace
+}  // namespace fb::study

@@ -107,6 +107,17 @@ TEST(OnednnPlan, StridedDepthwiseFusion) {
   for (const char* v : kVariants) expect_matches(g, v, "dw stride 2");
 }
 
+// Undoing a fusion cuts the step's covered nodes where the post-op says
+// (PostOp::covers_from), not where a node's name happens to read like the
+// compiler's own annotation.
+TEST(OnednnPlan, UndoneFusionCutsAtThePostOpNotAtANameThatLooksLikeIt) {
+  GraphBuilder b("dw_named", Shape{1, 16, 16, 16});
+  auto x = b.conv_bn_act(b.input(), conv(32, 1), ActKind::ReLU6, "expand (depthwise post-op)");
+  x = b.conv_bn_act(x, conv(32, 3).groups(32).pad(1), ActKind::ReLU6, "dw (sum post-op");
+  const Graph g = b.finish(b.conv_bn_act(x, conv(16, 1), std::nullopt, "project"));
+  for (const char* v : {"plain", "notune", ""}) expect_matches(g, v, "names like annotations");
+}
+
 // The tuner: every layout policy is compiled and timed and explain names the
 // winner; Winograd is timed against the direct kernel for 3x3 stride-1
 // convs. Whatever wins, the result matches the reference; notune times nothing.

@@ -18,6 +18,9 @@ struct PostOp {
   ConvAttrs dw;                 // Depthwise: the fused 3x3 conv
   Tensor dw_weight, dw_bias;
   Shape dw_in_shape;  // the 1x1 conv's output, no longer materialised
+  // Index in the host step's `covers` of the first node this post-op
+  // absorbed: where the compiler cuts when it undoes the fusion.
+  size_t covers_from = 0;
 };
 
 struct Step {

@@ -38,6 +38,8 @@ Plan fuse_depthwise(Plan p) {
     d.dw_weight = std::move(dw.params[0]);
     d.dw_bias = std::move(dw.params[1]);
     d.dw_in_shape = pw->shape;
+    d.covers_from = pw->covers.size();
+    for (PostOp& q : dw.post) q.covers_from += d.covers_from;  // dw's covers follow pw's
     pw->post.push_back(std::move(d));
     pw->post.insert(pw->post.end(), dw.post.begin(), dw.post.end());
     pw->out = dw.out;

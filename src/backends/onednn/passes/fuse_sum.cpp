@@ -46,6 +46,7 @@ Plan fuse_sum(Plan p) {
       PostOp sum;
       sum.kind = PostOp::Kind::Sum;
       sum.sum_operand = x;
+      sum.covers_from = conv.covers.size();
       conv.post.push_back(sum);
       conv.out = add.out;
       conv.covers.push_back(add.covers[0] + " (sum post-op, in place into " + p.steps[static_cast<size_t>(prod[static_cast<size_t>(x)])].covers[0] + ")");

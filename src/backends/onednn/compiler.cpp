@@ -32,7 +32,7 @@ std::unique_ptr<Program> compile_plan(const Plan& plan, const Shape& input_shape
   ValueTable vt(plan, input_shape, options, *prog, tune);
   for (size_t i = 1; i < plan.steps.size(); ++i) lower_step(vt, plan.steps[i]);
   vt.finish(plan.output);  // the network output goes to the caller's buffer in plain layout
-  prog->explain_ = vt.explain(plan.notes);
+  prog->footer = vt.footer(plan.notes);
   return prog;
 }
 

@@ -36,10 +36,4 @@ std::string post_str(const std::vector<PostOp>& post) {
   return s;
 }
 
-std::string covers_str(const std::vector<std::string>& covers) {
-  std::string s;
-  for (const auto& c : covers) s += (s.empty() ? "" : ", ") + c;
-  return s;
-}
-
 }  // namespace fb::onednn

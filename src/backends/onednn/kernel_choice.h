@@ -19,7 +19,6 @@ bool empty(const PD& pd) {
 
 dnnl::primitive_attr make_attr(const std::vector<PostOp>& post);
 std::string post_str(const std::vector<PostOp>& post);  // "relu+sum", "dw_k3s1p1+clip[0,6]"
-std::string covers_str(const std::vector<std::string>& covers);
 
 // First candidate whose kernel is not a reference one; failing that, the
 // first that exists, with a note; an empty descriptor when none exists.

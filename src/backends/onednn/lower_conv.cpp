@@ -75,7 +75,7 @@ void emit_conv(ValueTable& vt, const Step& s, const ConvPD& pd, ValueId sum_oper
   const Shape in = vt.value(s.inputs[0]).shape;
   const md user_w(conv_weight_dims(a, in.c()), dt::f32, a.groups == 1 ? tag::oihw : tag::goihw);
   std::unordered_map<int, memory> args;
-  args[DNNL_ARG_SRC] = vt.fetch(s.inputs[0], pd.src_desc(), "for " + s.covers[0]);
+  args[DNNL_ARG_SRC] = vt.fetch(s.inputs[0], pd.src_desc(), "for " + s.covers[0].name);
   args[DNNL_ARG_WEIGHTS] = vt.pack(s.params[0], user_w, pd.weights_desc());
   args[DNNL_ARG_BIAS] = vt.constant(s.params[1]);
   for (const PostOp& p : s.post) {
@@ -95,12 +95,17 @@ void emit_conv(ValueTable& vt, const Step& s, const ConvPD& pd, ValueId sum_oper
     vt.define(s.out, pd.dst_desc());
     args[DNNL_ARG_DST] = vt.mem(s.out);
   }
-  const std::string post = post_str(s.post);
-  vt.add_primitive(dnnl::convolution_forward(pd), std::move(args), pd.scratchpad_desc(),
-                   fmt::format("conv      {:<18} src {} {}  wei {}  dst {} {}{}\n        covers: {}", pd.impl_info_str(),
-                               layout_name(pd.src_desc()), in.str(), layout_name(pd.weights_desc()),
-                               layout_name(pd.dst_desc()), s.shape.str(), post.empty() ? "" : "  post-ops: " + post,
-                               covers_str(s.covers)));
+  StepRecord r;
+  r.kind = "conv";
+  r.impl = pd.impl_info_str();
+  r.covers = s.covers;
+  r.post_ops = post_str(s.post);
+  r.src_layout = layout_name(pd.src_desc());
+  r.weights_layout = layout_name(pd.weights_desc());
+  r.dst_layout = layout_name(pd.dst_desc());
+  r.src_shape = in;
+  r.dst_shape = s.shape;
+  vt.add_primitive(dnnl::convolution_forward(pd), std::move(args), pd.scratchpad_desc(), std::move(r));
 }
 
 // Undoes one fusion: the step before the post-op `kind`, then the rest as
@@ -120,6 +125,7 @@ void split_at(ValueTable& vt, const Step& s, PostOp::Kind kind) {
   tail.out = s.out;
   tail.shape = s.shape;
   tail.covers.assign(s.covers.begin() + at, s.covers.end());
+  tail.covers.front().how.clear();  // no longer absorbed: the tail's own node
   tail.post.assign(s.post.begin() + static_cast<std::ptrdiff_t>(k) + 1, s.post.end());
   for (PostOp& q : tail.post) q.covers_from -= p.covers_from;
   if (kind == PostOp::Kind::Depthwise) {
@@ -157,7 +163,7 @@ void lower_conv_dw(ValueTable& vt, const Step& s) {
       why = "layout " + layout_name(pd.dst_desc()) + ", not nChw16c: the pair would run as two kernels";
     else return emit_conv(vt, s, pd, -1);
   }
-  vt.notes().push_back(s.covers[0] + ": depthwise fusion rejected (" + why + ")");
+  vt.notes().push_back(s.covers[0].name + ": depthwise fusion rejected (" + why + ")");
   split_at(vt, s, PostOp::Kind::Depthwise);
 }
 
@@ -170,14 +176,14 @@ void lower_conv(ValueTable& vt, const Step& s) {
   for (const PostOp& p : s.post)
     if (p.kind == PostOp::Kind::Sum) sum_operand = p.sum_operand;
   if (sum_operand >= 0) dst_fixed = vt.value(sum_operand).desc;
-  auto pd = pick<ConvPD>(conv_layouts(vt, s), [&](Layouts t) { return conv_pd(vt, s, t, dst_fixed); }, s.covers[0],
+  auto pd = pick<ConvPD>(conv_layouts(vt, s), [&](Layouts t) { return conv_pd(vt, s, t, dst_fixed); }, s.covers[0].name,
                          vt.notes());
   if (sum_operand >= 0 && (empty(pd) || is_reference_impl(pd.impl_info_str()))) {
-    vt.notes().push_back(s.covers[0] + ": sum post-op rejected (no real kernel writes " + layout_name(*dst_fixed) +
+    vt.notes().push_back(s.covers[0].name + ": sum post-op rejected (no real kernel writes " + layout_name(*dst_fixed) +
                          "); separate Add");
     return split_at(vt, s, PostOp::Kind::Sum);
   }
-  if (empty(pd)) throw Error("oneDNN has no convolution for " + s.covers[0]);
+  if (empty(pd)) throw Error("oneDNN has no convolution for " + s.covers[0].name);
   if (vt.tune())
     pd = tune_conv_algorithm(vt, s, pd, [&] {
       return conv_pd(vt, s, {pd.src_desc(), pd.dst_desc()}, dst_fixed, dnnl::algorithm::convolution_winograd);

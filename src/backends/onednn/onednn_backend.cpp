@@ -34,11 +34,13 @@ class OnednnBackend final : public Backend {
     if (eo.fuse_dw) p = fuse_depthwise(std::move(p));
     std::string tuned;
     auto prog = eo.tune && eo.blocked ? compile_tuned(p, g.input_shape(), g.output_shape(), eo, o.threads, tuned) : compile_plan(p, g.input_shape(), eo, o.threads);
-    prog->explain_ = fmt::format("onednn{} plan for {} (input {}), isa {}, {} threads\n{}\n", eo.str().empty() ? "" : ":" + eo.str(),
-                                 g.name, g.input_shape().str(), effective_isa(), o.threads, tuned) +
-                     prog->explain_;
+    prog->header = fmt::format("onednn{} plan for {} (input {}), isa {}, {} threads\n{}\n", eo.str().empty() ? "" : ":" + eo.str(),
+                               g.name, g.input_shape().str(), effective_isa(), o.threads, tuned);
+    attach_costs(prog->records, g);
     return prog;
   }
+
+  bool has_profiler() const override { return true; }
 
   void check_options(const BackendOptions& o) const override {
     parse_engine_options(o.variant);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/step_record.h"
 #include "graph/ir.h"
 #include "graph/tensor.h"
 
@@ -29,7 +30,7 @@ struct Step {
   std::vector<ValueId> inputs;
   ValueId out = -1;
   Shape shape;                      // of `out`
-  std::vector<std::string> covers;  // original node names with how they were absorbed
+  std::vector<CoveredNode> covers;  // the graph nodes, with how each was absorbed
   std::vector<Tensor> params;       // Conv: weight, bias (always, zeros if none); BN: gamma, beta, mean, var;
                                     // Linear: weight, bias
   std::vector<PostOp> post;

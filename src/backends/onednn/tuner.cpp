@@ -89,7 +89,7 @@ ConvPD tune_conv_algorithm(ValueTable& vt, const Step& s, const ConvPD& direct, 
   const double t_direct = timed(direct, "direct " + key), t_wino = timed(wino, "winograd " + key);
   const bool win = t_wino < t_direct;
   if (first)
-    vt.tune_notes().push_back(fmt::format("{} ({}): {} {:.3f} ms vs {} {:.3f} ms -> {}", s.covers[0], key,
+    vt.tune_notes().push_back(fmt::format("{} ({}): {} {:.3f} ms vs {} {:.3f} ms -> {}", s.covers[0].name, key,
                                           direct.impl_info_str(), t_direct, wino.impl_info_str(), t_wino,
                                           win ? "winograd" : "direct"));
   if (win) ++vt.program().winograd_convs;

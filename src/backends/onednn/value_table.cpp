@@ -23,7 +23,7 @@ ValueTable::ValueTable(const Plan& plan, const Shape& input_shape, const EngineO
 
 std::string ValueTable::name(ValueId v) const {
   for (const Step& s : plan_.steps)
-    if (s.out == v) return s.covers.back().substr(0, s.covers.back().find(' '));
+    if (s.out == v) return s.covers.back().name;
   return v == 0 ? "input" : "t" + std::to_string(v);
 }
 
@@ -93,7 +93,7 @@ memory ValueTable::pack(const Tensor& t, const md& user, const md& want) {
 memory ValueTable::constant(const Tensor& t) { return pack(t, md_of(t.shape, tag::x), md_of(t.shape, tag::x)); }
 
 void ValueTable::add_primitive(dnnl::primitive p, std::unordered_map<int, memory> args, const md& scratch,
-                               const std::string& line) {
+                               StepRecord r) {
   const int idx = cur();
   for (const auto& [k, m] : args) {
     auto it = buffer_of_.find(m.get());
@@ -108,16 +108,25 @@ void ValueTable::add_primitive(dnnl::primitive p, std::unordered_map<int, memory
     scratch_bytes_ = std::max(scratch_bytes_, scratch.get_size());
   }
   prog_.primitives.push_back({std::move(p), std::move(args)});
-  lines_ += fmt::format("{:>4}  {}\n", idx, line);
+  prog_.records.push_back(std::move(r));
 }
 
-void ValueTable::add_reorder(memory src, memory dst, const std::string& what) {
+void ValueTable::add_reorder(memory src, memory dst, const std::string& what, const std::vector<CoveredNode>& covers) {
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
   dnnl::reorder::primitive_desc pd(prog_.engine, src.get_desc(), prog_.engine, dst.get_desc(), attr);
   ++reorders_;
-  add_primitive(dnnl::reorder(pd), {{DNNL_ARG_FROM, src}, {DNNL_ARG_TO, dst}}, pd.scratchpad_desc(),
-                fmt::format("reorder   {:<18} {}", pd.impl_info_str(), what));
+  StepRecord r;
+  r.kind = "reorder";
+  r.impl = pd.impl_info_str();
+  r.covers = covers;
+  r.detail = what;
+  r.src_layout = layout_name(src.get_desc());
+  r.dst_layout = layout_name(dst.get_desc());
+  r.src_shape = Shape(src.get_desc().dims());
+  r.dst_shape = Shape(dst.get_desc().dims());
+  r.bytes = static_cast<int64_t>(src.get_desc().get_size() + dst.get_desc().get_size());  // read once, written once
+  add_primitive(dnnl::reorder(pd), {{DNNL_ARG_FROM, src}, {DNNL_ARG_TO, dst}}, pd.scratchpad_desc(), std::move(r));
 }
 
 void ValueTable::finish(ValueId output) {
@@ -140,8 +149,8 @@ void ValueTable::bind_memory() {
       mp.unshared_bytes / 1e6, scratch_bytes_ / 1e6, constant_bytes_ / 1e6);
 }
 
-std::string ValueTable::explain(const std::vector<std::string>& pass_notes) const {
-  std::string s = lines_ + "\n" + summary_;
+std::string ValueTable::footer(const std::vector<std::string>& pass_notes) const {
+  std::string s = summary_;
   if (!tune_notes_.empty()) s += "Timed candidates (per distinct problem):\n";
   for (const auto& n : tune_notes_) s += "  " + n + "\n";
   std::vector<std::string> all = pass_notes;

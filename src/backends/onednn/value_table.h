@@ -60,9 +60,10 @@ class ValueTable {
   dnnl::memory pack(const Tensor& t, const md& user, const md& want);
   dnnl::memory constant(const Tensor& t);
 
-  void add_primitive(dnnl::primitive p, std::unordered_map<int, dnnl::memory> args, const md& scratch,
-                     const std::string& line);
-  void add_reorder(dnnl::memory src, dnnl::memory dst, const std::string& what);
+  // Appends a primitive and its record (explain, profile) to the program.
+  void add_primitive(dnnl::primitive p, std::unordered_map<int, dnnl::memory> args, const md& scratch, StepRecord r);
+  // `covers`: the graph nodes the reorder computes (flatten, pad, slice); none for a layout change.
+  void add_reorder(dnnl::memory src, dnnl::memory dst, const std::string& what, const std::vector<CoveredNode>& covers = {});
 
   // Why a fusion or a layout was given up; and what the tuner timed.
   std::vector<std::string>& notes() { return notes_; }
@@ -72,7 +73,8 @@ class ValueTable {
 
   // The network output into the caller's plain buffer, then the arena.
   void finish(ValueId output);
-  std::string explain(const std::vector<std::string>& pass_notes) const;
+  // explain's text after the steps: counts, memory, what was timed, what was not fused and why.
+  std::string footer(const std::vector<std::string>& pass_notes) const;
 
  private:
   struct Reordered {
@@ -98,7 +100,7 @@ class ValueTable {
   std::vector<Reordered> reordered_;
   std::vector<std::string> notes_, tune_notes_;
   std::set<std::string> noted_;
-  std::string lines_, summary_;
+  std::string summary_;
   size_t scratch_bytes_ = 0, constant_bytes_ = 0;
   int reorders_ = 0;
 };

@@ -14,7 +14,7 @@ Plan fuse_activations(Plan p) {
     e.covers_from = prev->covers.size();
     prev->post.push_back(e);
     prev->out = act.out;
-    prev->covers.push_back(act.covers[0] + " (eltwise post-op)");
+    prev->covers.push_back({act.covers[0].node, act.covers[0].name, "eltwise post-op"});
     return true;
   });
 }

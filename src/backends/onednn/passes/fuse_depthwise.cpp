@@ -44,7 +44,8 @@ Plan fuse_depthwise(Plan p) {
     pw->post.insert(pw->post.end(), dw.post.begin(), dw.post.end());
     pw->out = dw.out;
     pw->shape = dw.shape;
-    for (auto& c : dw.covers) pw->covers.push_back(c + (&c == &dw.covers[0] ? " (depthwise post-op)" : ""));
+    dw.covers[0].how = "depthwise post-op";
+    pw->covers.insert(pw->covers.end(), dw.covers.begin(), dw.covers.end());
     return true;
   });
 }

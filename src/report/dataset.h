@@ -13,6 +13,7 @@
 
 #include "common/memory_roofs.h"
 #include "models/descriptor.h"
+#include "report/ll_geometry.h"
 
 namespace fb::report {
 
@@ -42,6 +43,7 @@ struct Measurement {
   double flops = 0;  // per batch run
   std::optional<double> ll_misses_sim;  // callgrind LL misses per inference
   std::optional<double> llc_misses_hw;  // hardware counter, per inference
+  std::optional<LlGeometry> ll_geometry;  // the simulated last level, when the record states it
   std::optional<double> achieved_gflops, intensity, peak_gflops, bandwidth_gbs;
   std::optional<double> working_set_bytes;  // weights + peak activations per batch run
   std::vector<MemoryRoof> roofs;            // the probed memory levels, fastest first; empty if never probed

@@ -110,6 +110,12 @@ std::string gnuplot_string(std::string_view s) {
   return q + "'";
 }
 
+std::string gnuplot_lines(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& line : lines) out += (out.empty() ? "" : ".\"\\n\".") + gnuplot_string(line);
+  return out.empty() ? "''" : out;
+}
+
 }  // namespace fb::report
 
 namespace fb::report {

@@ -5,6 +5,7 @@
 // ever written where the format would run or interpret it.
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace fb::report {
 
@@ -30,6 +31,10 @@ std::string csv_field(std::string_view s);
 // (gnuplot's rule); newlines and other control characters become spaces so the
 // literal stays on its line.
 std::string gnuplot_string(std::string_view s);
+
+// Several lines of text (a figure title) as one gnuplot string expression:
+// each a gnuplot_string, joined by a newline constant of our own.
+std::string gnuplot_lines(const std::vector<std::string>& lines);
 
 // A path as a gnuplot single-quoted literal, byte for byte (a path cannot be
 // cleaned without naming another file). Throws UsageError when it holds a

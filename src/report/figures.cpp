@@ -15,6 +15,7 @@
 #include "common/process.h"
 #include "common/utf8.h"
 #include "report/escape.h"
+#include "report/miss_source.h"
 #include "report/roofline.h"
 
 namespace fb::report {
@@ -59,42 +60,68 @@ std::string fixed_knobs(const Measurement& m, const std::string& knob) {
   return out;
 }
 
-// One panel figure's series: per pattern and legend label, the series with the
-// most points (others are counted in `dropped`, never mixed in).
+// One panel figure's series: per pattern, legend label and (cache figures)
+// miss source, the series with the most points (others are counted in
+// `dropped`, never mixed in).
 struct PanelSet {
   std::string fixed;
   int64_t batch = 1;
-  std::map<std::string, std::map<std::string, Series>> by_pattern;  // pattern -> label -> series
+  std::map<std::string, std::map<std::pair<std::string, MissSource>, Series>> by_pattern;
   size_t dropped = 0;
 };
+
+// A series' points by where their misses come from: a line never joins two
+// cache geometries (or a simulation and the counters). Points that a log axis
+// cannot show (zero misses) are left out, and so is a part left with one x.
+std::map<MissSource, Series> split_by_miss_source(const Series& whole, const std::string& knob) {
+  std::map<MissSource, Series> parts;
+  for (const auto* m : whole.points) {
+    if (misses_per_image(*m).value_or(0) <= 0) continue;
+    auto [it, fresh] = parts.try_emplace(miss_source(*m), whole);
+    if (fresh) it->second.points.clear();
+    it->second.points.push_back(m);
+  }
+  std::erase_if(parts, [&](const auto& part) {
+    std::set<int64_t> xs;
+    for (const auto* m : part.second.points) xs.insert(knob == "depth" ? *m->depth : *m->width);
+    return xs.size() < 2;
+  });
+  return parts;
+}
 
 // The experiment's series over `knob`, one PanelSet per set of fixed knobs.
 std::vector<PanelSet> panel_sets(const Dataset& d, const std::string& knob, bool need_misses) {
   std::map<std::string, PanelSet> sets;
-  for (auto& s : series_over(d, knob)) {
-    if (need_misses) {
-      // Drawn on a log axis, where zero misses have no place.
-      std::erase_if(s.points, [](const Measurement* m) { return misses_per_image(*m).value_or(0) <= 0; });
-      std::set<int64_t> xs;
-      for (const auto* m : s.points) xs.insert(knob == "depth" ? *m->depth : *m->width);
-      if (xs.size() < 2) continue;
-    }
-    const std::string fixed = fixed_knobs(*s.points.front(), knob);
-    PanelSet& set = sets[fixed];
-    set.fixed = fixed;
-    set.batch = s.batch;
-    auto& slot = set.by_pattern[s.pattern];
-    const std::string label = series_label(s);
-    auto it = slot.find(label);
-    if (it == slot.end()) {
-      slot.emplace(label, s);
-    } else {
-      ++set.dropped;
-      if (s.points.size() > it->second.points.size()) it->second = s;
+  for (const auto& whole : series_over(d, knob)) {
+    const auto parts = need_misses ? split_by_miss_source(whole, knob) : std::map<MissSource, Series>{{MissSource{}, whole}};
+    for (const auto& [source, s] : parts) {
+      const std::string fixed = fixed_knobs(*s.points.front(), knob);
+      PanelSet& set = sets[fixed];
+      set.fixed = fixed;
+      set.batch = s.batch;
+      auto& slot = set.by_pattern[s.pattern];
+      const std::pair<std::string, MissSource> key{series_label(s), source};
+      auto it = slot.find(key);
+      if (it == slot.end()) {
+        slot.emplace(key, s);
+      } else {
+        ++set.dropped;
+        if (s.points.size() > it->second.points.size()) it->second = s;
+      }
     }
   }
   std::vector<PanelSet> out;
   for (auto& [k, set] : sets) out.push_back(std::move(set));
+  return out;
+}
+
+// The measured patterns of a figure, a panel each: the six in the paper's
+// order, then any other name (a store from elsewhere) by name.
+std::vector<std::string> panel_patterns(const PanelSet& set) {
+  std::vector<std::string> out;
+  for (const auto& [pattern, series] : set.by_pattern) out.push_back(pattern);
+  auto rank = [](const std::string& p) { return std::find(std::begin(kPatterns), std::end(kPatterns), p) - std::begin(kPatterns); };
+  std::stable_sort(out.begin(), out.end(), [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
   return out;
 }
 
@@ -115,31 +142,42 @@ struct AxisRange {
   }
 };
 
-// Fig. 1-4: one panel per pattern, a line per backend over depth or width.
-// With `cache`, dashed lines are LL misses per image (left axis) and solid
-// lines latency (right axis); otherwise latency with CI error bars and
-// FLOPs per image on the right axis.
-Figure panel_figure(const std::filesystem::path& dir, const std::string& name, const std::string& title,
+// Fig. 1-4: one panel per measured pattern, a line per backend over depth or
+// width. With `cache`, dashed lines are LL misses per image (left axis) and
+// solid lines latency (right axis), and the title and caption say where the
+// misses come from; otherwise latency with CI error bars and FLOPs per image
+// on the right axis. `heading` names what is drawn and the experiment.
+Figure panel_figure(const std::filesystem::path& dir, const std::string& name, const std::string& heading,
                     const std::string& knob, const PanelSet& set, bool cache) {
+  std::set<MissSource> sources;
+  for (const auto& [pattern, by_key] : set.by_pattern)
+    for (const auto& [key, s] : by_key) sources.insert(key.second);
+  const bool keyed = sources.size() > 1;  // each line's key names its source
+  const bool hardware = std::any_of(sources.begin(), sources.end(), [](const auto& x) { return x.hardware; });
+  std::vector<std::string> title_lines = {heading, set.fixed};
+  if (cache) title_lines.push_back(miss_sources_words(sources));
+  std::string title;
+  for (const auto& line : title_lines) title += (title.empty() ? "" : "; ") + line;
+
   Figure f{name, "", title, "", false, "", 0};
   std::string data, body;
   const bool log_y = cache || knob == "width";
   AxisRange y{log_y}, y2{log_y};
   double xmin = HUGE_VAL, xmax = -HUGE_VAL;
-  bool simulated = false;
-  std::set<std::string> geometries;
   int block = 0;
   std::map<std::string, std::vector<std::string>> plots;  // pattern -> plot clauses
-  for (const auto& [pattern, by_label] : set.by_pattern)
-    for (const auto& [label, s] : by_label) {
+  for (const auto& [pattern, by_key] : set.by_pattern)
+    for (const auto& [key, s] : by_key) {
+      const std::string label = key.first, keyed_by = keyed ? ", " + key.second.key : "";
+      // Colour is the backend's; a figure of several sources marks each with its own shape (open: misses, filled: latency).
+      static const int kShapes[][2] = {{6, 7}, {4, 5}, {8, 9}, {12, 13}};
+      const auto& shape = kShapes[static_cast<size_t>(std::distance(sources.begin(), sources.find(key.second))) % std::size(kShapes)];
       std::string id = fmt::format("$d{}", block++);
       data += id + " << EOD\n";
       for (const auto* m : s.points) {
         double x = static_cast<double>(knob == "depth" ? *m->depth : *m->width);
         double flops_img = m->flops / static_cast<double>(m->batch) / 1e9;
         double miss = misses_per_image(*m).value_or(0);
-        simulated |= !m->llc_misses_hw && m->ll_misses_sim;
-        if (!m->llc_misses_hw && m->ll_misses_sim) geometries.insert(m->fields.get("cache_sim").value_or("?"));
         data += fmt::format("{} {} {} {} {} {}\n", x, m->per_image_ms, m->per_image_ci_low, m->per_image_ci_high, flops_img, miss);
         xmin = std::min(xmin, x), xmax = std::max(xmax, x);
         for (double v : cache ? std::vector<double>{miss} : std::vector<double>{m->per_image_ci_low, m->per_image_ci_high})
@@ -151,41 +189,47 @@ Figure panel_figure(const std::filesystem::path& dir, const std::string& name, c
       const std::string c = color_of(s.backend);
       auto& p = plots[pattern];
       if (cache) {
-        p.push_back(fmt::format("{} using 1:6 axes x1y1 with linespoints dt 2 lc rgb '{}' pt 6 title {}", id, c, gnuplot_string(label + " misses")));
-        p.push_back(fmt::format("{} using 1:2 axes x1y2 with linespoints dt 1 lc rgb '{}' pt 7 title {}", id, c, gnuplot_string(label + " latency")));
+        p.push_back(fmt::format("{} using 1:6 axes x1y1 with linespoints dt 2 lc rgb '{}' pt {} title {}", id, c, shape[0],
+                                gnuplot_string(label + " misses" + keyed_by)));
+        p.push_back(fmt::format("{} using 1:2 axes x1y2 with linespoints dt 1 lc rgb '{}' pt {} title {}", id, c, shape[1],
+                                gnuplot_string(label + " latency" + keyed_by)));
       } else {
         p.push_back(fmt::format("{} using 1:2:3:4 with yerrorlines lc rgb '{}' pt 7 title {}", id, c, gnuplot_string(label)));
         if (p.size() == 1)
           p.push_back(fmt::format("{} using 1:5 axes x1y2 with lines dt 3 lc rgb 'gray40' title 'GFLOPs/img'", id));
       }
     }
-  body += fmt::format("set multiplot layout 2,3 title {}\n", gnuplot_string(title));
-  body += "set grid\nset key top left font ',8'\nset xtics font ',8'\nset ytics nomirror font ',8'\nset y2tics font ',8'\n";
+  const std::vector<std::string> patterns = panel_patterns(set);
+  const size_t cols = patterns.size() == 4 ? 2 : std::min<size_t>(patterns.size(), 3);
+  const size_t rows = (patterns.size() + cols - 1) / cols;
+  body += fmt::format("set multiplot layout {},{} title {}\n", rows, cols, gnuplot_lines(title_lines));
+  // A cache panel keys two lines per series: below it, where they cover no data.
+  body += fmt::format("set grid\nset key {} font ',8'\nset xtics font ',8'\nset ytics nomirror font ',8'\nset y2tics font ',8'\n",
+                      cache ? "below" : "top left");
   body += fmt::format("set xrange [{}:{}]\n", xmin, xmax);
   if (knob == "width") body += "set logscale x 2\n";
   body += y.commands("y") + y2.commands("y2");
   body += fmt::format("set xlabel '{}'\n", knob);
-  body += cache ? fmt::format("set ylabel '{} misses / image'\nset y2label 'ms / image'\n", simulated ? "simulated LL" : "LLC")
+  const char* misses = keyed ? "LL" : hardware ? "LLC" : "simulated LL";
+  body += cache ? fmt::format("set ylabel '{} misses / image'\nset y2label 'ms / image'\n", misses)
                 : "set ylabel 'ms / image'\nset y2label 'GFLOPs / image'\n";
-  for (const char* pattern : kPatterns) {
+  for (const auto& pattern : patterns) {
     body += fmt::format("set title {}\n", gnuplot_string(pattern));
-    if (!plots.count(pattern)) {
-      body += "set label 1 'not measured' at graph 0.5,0.5 center\nplot NaN notitle\nunset label 1\n";
-      continue;
-    }
     std::string clause;
     for (const auto& p : plots[pattern]) clause += (clause.empty() ? "" : ", ") + p;
     body += "plot " + clause + "\n";
   }
   body += "unset multiplot\n";
-  render_gnuplot(dir, name, data, body, 1200, 760);
+  const int width = static_cast<int>(std::max<size_t>(720, 400 * cols));
+  const int height = static_cast<int>((cache ? 360 : 330) * rows + 22 * title_lines.size() + 40);
+  render_gnuplot(dir, name, data, body, width, height);
   f.drawn = true;
-  std::string sims;
-  for (const auto& g : geometries) sims += (sims.empty() ? "" : ", ") + g;
-  f.caption = fmt::format("{} points; {}{}; error bars are 95 % CIs of the median.{}", f.n, set.fixed,
-                          cache ? (simulated ? "; misses from callgrind's cache simulator (cache_sim=" + sims + ")"
-                                             : "; misses from hardware counters")
-                                : "",
+  const bool simulated = !hardware || sources.size() > 1;
+  f.caption = fmt::format("{} points; {}{}{}", f.n, set.fixed,
+                          cache ? fmt::format("; misses per image from {}{}{}.", miss_sources_words(sources),
+                                              simulated ? ", by callgrind's cache model" : "",
+                                              keyed ? "; each line's key names its source" : "")
+                                : "; error bars are 95 % CIs of the median.",
                           set.dropped ? fmt::format(" {} other series of this experiment with the same fixed knobs "
                                                     "(other pattern knobs) are not drawn.", set.dropped)
                                       : "");
@@ -376,8 +420,8 @@ std::vector<Figure> draw_figures(const Dataset& d, const Analysis&, const Backen
         add({stem(fmt::format("{}_{}", fig, slug)), label, what + " — experiment " + label, "", false,
              fmt::format("the experiment has no pattern series over {}{}", knob, cache ? " with cache figures" : ""), 0});
       for (const auto& set : sets)
-        add(panel_figure(dir, stem(fmt::format("{}_{}_b{}", fig, slug, set.batch)),
-                         fmt::format("{} — experiment {}; {}", what, label, set.fixed), knob, set, cache));
+        add(panel_figure(dir, stem(fmt::format("{}_{}_b{}", fig, slug, set.batch)), what + " — experiment " + label, knob,
+                         set, cache));
     };
     auto bars = [&](Figure f) {
       if (f.drawn || !any) add(std::move(f));

@@ -79,6 +79,7 @@ Measurement measurement_from_record(const std::string& descriptor, const json& r
   m.flops = rec.flops.value_or(0);
   m.ll_misses_sim = rec.ll_misses;
   m.llc_misses_hw = rec.llc_misses;
+  if (const std::string g = rec.cache_sim_geometry(); !g.empty()) m.ll_geometry = parse_ll_geometry(g);
   m.achieved_gflops = rec.achieved_gflops;
   m.intensity = rec.intensity;
   m.peak_gflops = rec.peak_gflops;

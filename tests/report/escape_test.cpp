@@ -51,6 +51,13 @@ TEST(Escape, GnuplotStringIsSingleQuotedWithNothingToExpand) {
   EXPECT_EQ(gnuplot_string("x\\'; system('touch M') #"), "'x\\''; system(''touch M'') #'");
 }
 
+// A title of several lines: each line a literal, the newlines ours alone.
+TEST(Escape, GnuplotLinesJoinLiteralsWithOurOwnNewline) {
+  EXPECT_EQ(gnuplot_lines({"it's", "`touch M`\n\"x"}), "'it''s'.\"\\n\".'`touch M` \"x'");
+  EXPECT_EQ(gnuplot_lines({"one"}), "'one'");
+  EXPECT_EQ(gnuplot_lines({}), "''");
+}
+
 TEST(Escape, GnuplotPathIsExactOrRefused) {
   EXPECT_EQ(gnuplot_path("/tmp/it's/a`b`.svg"), "'/tmp/it''s/a`b`.svg'");
   try {

@@ -127,7 +127,7 @@ TEST_F(Experiments, EveryFigureDrawsOnlyItsExperimentsRowsOfOneMachine) {
               std::string::npos);
     EXPECT_NE(page.find("Latency per image vs width — experiment synthetic/width; res 64, depth 10, batch 1, 2 threads"),
               std::string::npos);
-    EXPECT_NE(page.find("cache_sim=i5-7600k"), std::string::npos);
+    EXPECT_NE(page.find("simulated LL: 6 MiB, 12-way, 64 B lines (i5-7600k)"), std::string::npos);
     // The tables hold this machine's rows only.
     const std::string csv = read(folder / "tables" / "measurements.csv");
     EXPECT_NE(csv.find(machine), std::string::npos);

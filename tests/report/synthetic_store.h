@@ -26,6 +26,9 @@ struct FakeRow {
   std::string machine = "synthetic-machine";
   // (experiment, kind) of sweep "synthetic" the row belongs to; none: unassigned.
   std::vector<std::pair<std::string, std::string>> experiments = {};
+  // cache_sim.ll_geometry of a simulated row (as `measure` writes it); empty: not recorded.
+  std::string ll_geometry = "6291456,12,64";
+  double llc_misses_hw = -1;  // >= 0: hardware counters available, counters.llc_misses
 };
 
 // Built through the record's owner (measure/record.h), so the fixture uses the
@@ -46,6 +49,17 @@ inline nlohmann::json fake_record(const FakeRow& r) {
   t.foreign_cpu_pct = 0.5;
   t.json = {{"counters", {{"available", false}, {"reason", "no PMU in this VM"}}},
             {"environment", {{"cpu_model", "Synthetic CPU"}, {"threads", 2}}}};
+  if (r.ll_misses >= 0) {
+    // What simulate_cache records besides the counts: the simulated geometry and the preset it came from.
+    const size_t at = r.descriptor.find("cache_sim=");
+    const std::string preset = at == std::string::npos ? "host" : r.descriptor.substr(at + 10, r.descriptor.find(' ', at) - at - 10);
+    t.json["cache_sim"] = {{"preset", preset}, {"source", "synthetic"}};
+    if (!r.ll_geometry.empty()) t.json["cache_sim"]["ll_geometry"] = r.ll_geometry;
+  }
+  if (r.llc_misses_hw >= 0) {
+    t.json["counters"] = {{"available", true}};
+    t.llc_misses = r.llc_misses_hw;
+  }
   nlohmann::json j = t;
   if (r.ll_misses < 0) j["cache_sim"] = nullptr;
   return j;

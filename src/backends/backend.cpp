@@ -7,6 +7,15 @@
 
 namespace fb {
 
+const std::vector<StepRecord>& Executable::steps() const {
+  static const std::vector<StepRecord> none;
+  return none;
+}
+
+std::vector<double> Executable::run_profiled(const float*, float*) {
+  throw Error("internal: this backend has no profiling mode");
+}
+
 std::string BackendChoice::str() const {
   return backend->name() + (options.variant.empty() ? "" : ":" + options.variant);
 }

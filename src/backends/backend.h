@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/meminfo.h"
+#include "backends/step_record.h"
 #include "graph/cost.h"
 #include "graph/ir.h"
 #include "graph/tensor.h"
@@ -47,6 +48,13 @@ class Executable {
   // Human-readable compiled plan (formbench explain); empty if nothing to say.
   virtual std::string explain() const { return {}; }
   virtual CompiledFacts compiled_facts() const { return {}; }
+  // One record per executed step, in order (backends/step_record.h); empty
+  // when the backend keeps none.
+  virtual const std::vector<StepRecord>& steps() const;
+  // One run in profiling mode: each step timed alone (the backend waits for
+  // it before the next starts); seconds, one per steps() entry. run() stays
+  // the measured path. Only for backends whose has_profiler() is true.
+  virtual std::vector<double> run_profiled(const float* input, float* output);
 };
 
 using Facts = std::vector<std::pair<std::string, std::string>>;
@@ -66,6 +74,8 @@ class Backend {
   // UsageError for options this backend cannot take (a variant, an isa=),
   // without compiling anything: a spec is checked with it when it is loaded.
   virtual void check_options(const BackendOptions& o) const = 0;
+  // Whether compiled programs keep step records and time them (`profile`).
+  virtual bool has_profiler() const { return false; }
   // Memory for `cost` (a graph at its batch) under these options.
   virtual MemoryEstimate estimate_memory(const GraphCost& cost, const BackendOptions& o) const = 0;
 };

@@ -16,5 +16,6 @@ void add_merge_command(CLI::App& app);
 void add_export_command(CLI::App& app);
 void add_explain_command(CLI::App& app);
 void add_run_command(CLI::App& app);
+void add_profile_command(CLI::App& app);
 
 }  // namespace fb::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   fb::cli::add_export_command(app);
   fb::cli::add_explain_command(app);
   fb::cli::add_run_command(app);
+  fb::cli::add_profile_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

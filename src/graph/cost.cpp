@@ -1,5 +1,7 @@
 #include "graph/cost.h"
 
+#include <algorithm>
+
 #include "common/checked.h"
 #include "graph/weights.h"
 
@@ -78,6 +80,37 @@ GraphCost cost_of(const Graph& g) {
     for (size_t d : dies_at[i]) live -= c.nodes[d].activation_bytes;
   }
   return c;
+}
+
+NodeCost group_cost(const Graph& g, const GraphCost& c, const std::vector<ValueId>& nodes) {
+  constexpr int64_t kFloat = 4;
+  auto member = [&](ValueId v) { return std::find(nodes.begin(), nodes.end(), v) != nodes.end(); };
+  NodeCost sum;
+  std::vector<ValueId> read;
+  for (ValueId v : nodes) {
+    const NodeCost& nc = c.nodes.at(static_cast<size_t>(v));
+    sum.macs = checked_add(sum.macs, nc.macs, "the MACs of a fused step");
+    sum.params = checked_add(sum.params, nc.params, "the parameters of a fused step");
+    sum.learnable_params = checked_add(sum.learnable_params, nc.learnable_params, "the parameters of a fused step");
+    sum.weight_bytes = checked_add(sum.weight_bytes, nc.weight_bytes, "the weight bytes of a fused step");
+    for (ValueId in : g.node(v).inputs)
+      if (!member(in) && std::find(read.begin(), read.end(), in) == read.end()) read.push_back(in);
+  }
+  sum.min_bytes = sum.weight_bytes;
+  for (ValueId in : read)
+    sum.min_bytes = checked_add(sum.min_bytes, checked_mul(g.node(in).shape.numel(), kFloat, "a fused step's traffic"),
+                                "a fused step's traffic");
+  for (ValueId v : nodes) {
+    bool escapes = v == g.output;
+    for (size_t i = 0; i < g.nodes.size() && !escapes; ++i)
+      if (!member(static_cast<ValueId>(i)))
+        for (ValueId in : g.nodes[i].inputs) escapes = escapes || in == v;
+    if (!escapes) continue;
+    const int64_t out = c.nodes.at(static_cast<size_t>(v)).activation_bytes;
+    sum.activation_bytes = checked_add(sum.activation_bytes, out, "a fused step's output bytes");
+    sum.min_bytes = checked_add(sum.min_bytes, out, "a fused step's traffic");
+  }
+  return sum;
 }
 
 }  // namespace fb

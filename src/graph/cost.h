@@ -38,4 +38,10 @@ struct GraphCost {
 
 GraphCost cost_of(const Graph& g);
 
+// The cost of `nodes` run as one fused step (a conv with its folded BN and
+// post-ops): MACs and weights summed; traffic counts only inputs made outside
+// the group and outputs read outside it (or the graph output), since the
+// values passed inside a fused step never reach memory.
+NodeCost group_cost(const Graph& g, const GraphCost& c, const std::vector<ValueId>& nodes);
+
 }  // namespace fb

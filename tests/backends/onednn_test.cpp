@@ -5,6 +5,7 @@
 #include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -12,6 +13,7 @@
 #include "backends/compare.h"
 #include "common/error.h"
 #include "graph/builder.h"
+#include "graph/cost.h"
 #include "graph/weights.h"
 #include "models/patterns.h"
 
@@ -79,7 +81,9 @@ TEST(OnednnPatterns, PlansUseNoReferenceKernels) {
   for (const auto& c : kPatterns) {
     const Graph g = pattern_graph(c, 2, 1);
     const auto exe = choose_backend("onednn", 1).backend->compile(g, make_weights(g, 1), {});
-    EXPECT_EQ(exe->explain().find(" ref:"), std::string::npos) << reproducer(c, 2, 1) << "\n" << exe->explain();
+    ASSERT_FALSE(exe->steps().empty());
+    for (const StepRecord& r : exe->steps())
+      EXPECT_NE(r.impl.rfind("ref", 0), 0u) << reproducer(c, 2, 1) << "\n" << exe->explain();
   }
 }
 
@@ -90,13 +94,25 @@ TEST(OnednnPlan, DepthwiseFusionFiresInBlockedLayoutAndMatches) {
   // The fixed layout rule (notune): the tuner may time a policy without the fusion as faster.
   const BackendChoice fixed = choose_backend("onednn:notune", 1);
   const auto exe = fixed.backend->compile(g, make_weights(g, 1), fixed.options);
-  EXPECT_NE(exe->explain().find("dw_k3s1p1"), std::string::npos) << exe->explain();
+  // One step holds the 1x1 and the depthwise conv that follows it, as its post-op.
+  auto fused = [](const StepRecord& r) { return r.post_ops.find("dw_k3s1p1") != std::string::npos; };
+  const auto& steps = exe->steps();
+  const auto it = std::find_if(steps.begin(), steps.end(), fused);
+  ASSERT_NE(it, steps.end()) << exe->explain();
+  EXPECT_EQ(it->kind, "conv");
+  EXPECT_EQ(it->dst_layout, "nChw16c");
+  EXPECT_TRUE(std::any_of(it->covers.begin(), it->covers.end(),
+                          [](const CoveredNode& n) { return n.how == "depthwise post-op"; }));
   expect_matches(g, "notune", reproducer(c, 2, 1));
   expect_matches(g, "", reproducer(c, 2, 1));
   // Plain layouts: rejected, and the plan says why.
   const BackendChoice plain_choice = choose_backend("onednn:plain", 1);
   const auto plain = plain_choice.backend->compile(g, make_weights(g, 1), plain_choice.options);
   EXPECT_NE(plain->explain().find("depthwise fusion rejected"), std::string::npos) << plain->explain();
+  // Undone at the post-op's covers_from: the depthwise conv is its own step's node again.
+  EXPECT_TRUE(std::none_of(plain->steps().begin(), plain->steps().end(), fused)) << plain->explain();
+  for (const StepRecord& r : plain->steps())
+    for (const CoveredNode& n : r.covers) EXPECT_NE(n.how, "depthwise post-op") << plain->explain();
 }
 
 TEST(OnednnPlan, StridedDepthwiseFusion) {
@@ -105,6 +121,17 @@ TEST(OnednnPlan, StridedDepthwiseFusion) {
   x = b.conv_bn_act(x, conv(32, 3).groups(32).stride(2).pad(1), ActKind::ReLU6, "dw");
   const Graph g = b.finish(b.conv_bn_act(x, conv(16, 1), std::nullopt, "project"));
   for (const char* v : kVariants) expect_matches(g, v, "dw stride 2");
+}
+
+// Undoing a fusion cuts the step's covered nodes where the post-op says
+// (PostOp::covers_from), not where a node's name happens to read like the
+// compiler's own annotation.
+TEST(OnednnPlan, UndoneFusionCutsAtThePostOpNotAtANameThatLooksLikeIt) {
+  GraphBuilder b("dw_named", Shape{1, 16, 16, 16});
+  auto x = b.conv_bn_act(b.input(), conv(32, 1), ActKind::ReLU6, "expand (depthwise post-op)");
+  x = b.conv_bn_act(x, conv(32, 3).groups(32).pad(1), ActKind::ReLU6, "dw (sum post-op");
+  const Graph g = b.finish(b.conv_bn_act(x, conv(16, 1), std::nullopt, "project"));
+  for (const char* v : {"plain", "notune", ""}) expect_matches(g, v, "names like annotations");
 }
 
 // The tuner: every layout policy is compiled and timed and explain names the
@@ -124,6 +151,81 @@ TEST(OnednnTuner, TimesPoliciesAndWinogradAndMatches) {
   EXPECT_EQ(f.find("timed"), std::string::npos) << f;
   EXPECT_EQ(f.find("Timed"), std::string::npos) << f;
   EXPECT_EQ(f.find("wino"), std::string::npos) << f;
+  for (const StepRecord& r : fixed.backend->compile(g, make_weights(g, 1), fixed.options)->steps())
+    EXPECT_EQ(r.impl.find("wino"), std::string::npos) << r.impl;
+}
+
+// Step records: the fused conv + BN + ReLU is one step that names its three
+// nodes and how each was absorbed, a real kernel, its layouts and shapes,
+// and the cost model's MACs and fused traffic; the output reorder covers no
+// node and moves its bytes in and out.
+TEST(OnednnRecords, FusedConvBnReluStepNamesNodesKernelLayoutsAndCost) {
+  GraphBuilder b("rec", Shape{1, 16, 16, 16});
+  const Graph g = b.finish(b.conv_bn_act(b.input(), conv(32, 3).pad(1), ActKind::ReLU, "c1"));
+  const BackendChoice c = choose_backend("onednn:notune", 1);
+  const auto exe = c.backend->compile(g, make_weights(g, 1), c.options);
+  const std::vector<StepRecord>& steps = exe->steps();
+  const auto conv_step = std::find_if(steps.begin(), steps.end(), [](const StepRecord& r) { return r.kind == "conv"; });
+  ASSERT_NE(conv_step, steps.end()) << exe->explain();
+  const StepRecord& s = *conv_step;
+  ASSERT_EQ(s.covers.size(), 3u);
+  const char* how[] = {"", "BN folded", "eltwise post-op"};
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(s.covers[i].node, static_cast<ValueId>(i + 1));
+    EXPECT_EQ(s.covers[i].name, g.nodes[i + 1].name);
+    EXPECT_EQ(s.covers[i].how, how[i]);
+  }
+  EXPECT_FALSE(s.impl.empty());
+  EXPECT_NE(s.impl.rfind("ref", 0), 0u) << s.impl;
+  for (const std::string* l : {&s.src_layout, &s.weights_layout, &s.dst_layout}) EXPECT_FALSE(l->empty());
+  EXPECT_EQ(s.post_ops, "relu");
+  EXPECT_EQ(s.src_shape, g.input_shape());
+  EXPECT_EQ(s.dst_shape, g.output_shape());
+  EXPECT_EQ(s.op_group, "conv 3x3");
+  const GraphCost cost = cost_of(g);
+  EXPECT_EQ(s.macs, cost.nodes[1].macs);
+  EXPECT_EQ(s.macs, cost.total.macs);
+  // Input, conv and BN parameters, and the ReLU's output: the conv's and BN's outputs never reach memory.
+  EXPECT_EQ(s.bytes, 4 * (16 * 16 * 16 + (32 * 16 * 9 + 4 * 32) + 32 * 16 * 16));
+  const StepRecord& out = steps.back();
+  EXPECT_EQ(out.kind, "reorder");
+  EXPECT_TRUE(out.covers.empty());
+  EXPECT_EQ(out.op_group, "reorder");
+  EXPECT_EQ(out.dst_layout, "nchw");
+  EXPECT_EQ(out.bytes, 2 * 4 * 32 * 16 * 16);
+  // explain is their rendering, record by record.
+  for (size_t i = 0; i < steps.size(); ++i)
+    EXPECT_NE(exe->explain().find(render_step(i, steps[i])), std::string::npos) << i << "\n" << exe->explain();
+}
+
+// Every graph node (but the input) is covered by exactly one step, so the
+// records' MACs add up to the cost model's total, in every pattern.
+TEST(OnednnRecords, EveryNodeCoveredOnceAndMacsAddUp) {
+  for (const auto& c : kPatterns) {
+    const Graph g = pattern_graph(c, 2, 1);
+    const auto exe = choose_backend("onednn", 1).backend->compile(g, make_weights(g, 1), {});
+    std::vector<int> covered(g.nodes.size(), 0);
+    int64_t macs = 0;
+    for (const StepRecord& s : exe->steps()) {
+      for (const CoveredNode& n : s.covers) ++covered[static_cast<size_t>(n.node)];
+      macs += s.macs;
+    }
+    for (size_t i = 1; i < g.nodes.size(); ++i) EXPECT_EQ(covered[i], 1) << g.nodes[i].name << " " << reproducer(c, 2, 1);
+    EXPECT_EQ(macs, cost_of(g).total.macs) << reproducer(c, 2, 1);
+  }
+}
+
+// The profiling mode computes what run() computes and times every step.
+TEST(OnednnRecords, ProfiledRunTimesEveryStepAndComputesTheSame) {
+  const Graph g = pattern_graph({Pattern::Bottleneck, 32, 16}, 2, 1);
+  const auto exe = choose_backend("onednn", 1).backend->compile(g, make_weights(g, 1), {});
+  const Tensor in = make_input(g.input_shape(), 3);
+  Tensor a(g.output_shape()), b(g.output_shape());
+  exe->run(in.ptr(), a.ptr());
+  const std::vector<double> t = exe->run_profiled(in.ptr(), b.ptr());
+  EXPECT_EQ(t.size(), exe->steps().size());
+  for (double x : t) EXPECT_GE(x, 0.0);
+  EXPECT_EQ(a.data, b.data);
 }
 
 // Winograd kernels on a residual and a padded 3x3 chain, batch 2, against the

@@ -3,8 +3,12 @@
 
 #include <array>
 #include <cstdio>
+#include <algorithm>
+#include <set>
 #include <string>
 #include <sys/wait.h>
+
+#include <nlohmann/json.hpp>
 
 namespace {
 
@@ -21,6 +25,83 @@ Result run(const std::string& args) {
   while (size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
   int status = pclose(p);
   return {WEXITSTATUS(status), out};
+}
+
+// stdout alone (stderr dropped), for output that is parsed; `env` goes before the binary.
+Result run_stdout(const std::string& env, const std::string& args) {
+  std::string cmd = env + " " + std::string(FORMBENCH_BIN) + " " + args + " 2>/dev/null";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf{};
+  while (size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+  int status = pclose(p);
+  return {WEXITSTATUS(status), out};
+}
+
+// profile --json on a small network: every step with its time, shares that
+// add up, every node covered, the step sum set against the end-to-end
+// latency; with no machine probe cached, every bound is "unknown".
+TEST(Cli, ProfileJsonHasEveryStepSharesAndTheSummary) {
+  Result r = run_stdout("FORMBENCH_MACHINE_FILE=/nonexistent/formbench-machine.json",
+                        "profile 'pattern:bottleneck depth=2 width=32 res=16 classes=10' --backend onednn "
+                        "--threads 1 --json");
+  ASSERT_EQ(r.code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  const auto& steps = j.at("steps");
+  ASSERT_GT(steps.size(), 3u);
+  double share = 0, sum_ms = 0;
+  std::set<int> nodes;
+  int max_node = 0;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const auto& s = steps[i];
+    EXPECT_EQ(s.at("index").get<size_t>(), i);
+    EXPECT_FALSE(s.at("impl").get<std::string>().empty());
+    EXPECT_GE(s.at("time").at("n").get<int>(), 10);
+    EXPECT_EQ(s.at("bound_by"), "unknown");
+    share += s.at("share").get<double>();
+    sum_ms += s.at("time").at("median_ms").get<double>();
+    for (const auto& c : s.at("covers")) {
+      EXPECT_TRUE(nodes.insert(c.at("node").get<int>()).second) << c;
+      max_node = std::max(max_node, c.at("node").get<int>());
+    }
+  }
+  EXPECT_NEAR(share, 1.0, 1e-9);
+  EXPECT_EQ(nodes.size(), static_cast<size_t>(max_node));  // nodes 1..max, each once
+  double kind_share = 0;
+  for (const auto& k : j.at("by_op_kind")) kind_share += k.at("share").get<double>();
+  EXPECT_NEAR(kind_share, 1.0, 1e-9);
+  const auto& sum = j.at("summary");
+  EXPECT_NEAR(sum.at("step_sum_ms").get<double>(), sum_ms, 1e-9 * sum_ms);
+  const double e2e = sum.at("end_to_end").at("median_ms").get<double>();
+  EXPECT_GT(e2e, 0.0);
+  EXPECT_NEAR(sum.at("per_step_overhead_ms").get<double>(), sum_ms - e2e, 1e-9 * sum_ms);
+  EXPECT_EQ(j.at("machine_probed"), false);
+}
+
+TEST(Cli, ProfileTextSaysWhatTheStepSumDifferenceIs) {
+  Result r = run("profile 'pattern:standard depth=1 width=16 res=16 classes=10' --backend onednn:notune");
+  ASSERT_EQ(r.code, 0) << r.out;
+  for (const char* s : {"By op kind:", "By graph node", "end-to-end run() median", "per-step overhead"})
+    EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
+}
+
+TEST(Cli, ProfileBadInputIsOneLineAndExitTwo) {
+  const std::string m = "profile 'pattern:standard depth=1 width=16 res=16 classes=10'";
+  Result unknown = run(m + " --backend nosuch");
+  EXPECT_EQ(unknown.code, 2) << unknown.out;
+  EXPECT_NE(unknown.out.find("unknown backend 'nosuch'"), std::string::npos) << unknown.out;
+  Result batch = run(m + " --backend onednn --batch 0");
+  EXPECT_EQ(batch.code, 2) << batch.out;
+  EXPECT_NE(batch.out.find("--batch"), std::string::npos) << batch.out;
+  EXPECT_NE(batch.out.find("out of range"), std::string::npos) << batch.out;
+  Result none = run(m + " --backend reference");
+  EXPECT_EQ(none.code, 2) << none.out;
+  EXPECT_NE(none.out.find("backend 'reference' has no per-step profiler yet; profile works on: onednn"),
+            std::string::npos) << none.out;
+  Result variant = run(m + " --backend onednn:nosuch");
+  EXPECT_EQ(variant.code, 2) << variant.out;
+  Result model = run("profile pattern:nosuch --backend onednn");
+  EXPECT_EQ(model.code, 2) << model.out;
 }
 
 TEST(Cli, ListShowsAllPatterns) {

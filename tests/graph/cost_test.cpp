@@ -93,6 +93,24 @@ TEST(Cost, MinBytesAndPeakActivations) {
   EXPECT_GT(c.arithmetic_intensity(), 0.0);
 }
 
+// A fused step's traffic: inputs made outside the group, read once; outputs
+// read outside it; nothing for values passed inside.
+TEST(Cost, GroupCostCountsOnlyTrafficCrossingTheGroup) {
+  GraphBuilder b("t", Shape{1, 2, 4, 4});
+  auto c1 = b.conv(b.input(), conv(3, 3));  // 32 in + 54 w + 48 out floats
+  auto r = b.relu(c1);                       // 48 in + 48 out
+  Graph g = b.finish(b.add(r, c1));          // 96 in + 48 out
+  GraphCost c = cost_of(g);
+  // conv + relu: both outputs are read by the add outside.
+  const NodeCost cr = group_cost(g, c, {1, 2});
+  EXPECT_EQ(cr.macs, c.nodes[1].macs);
+  EXPECT_EQ(cr.min_bytes, 4 * (32 + 54 + 48 + 48));
+  // relu + add: c1 comes in once, the relu output stays inside, the add's is the graph output.
+  EXPECT_EQ(group_cost(g, c, {2, 3}).min_bytes, 4 * (48 + 48));
+  // One node: the cost model's own figure.
+  EXPECT_EQ(group_cost(g, c, {1}).min_bytes, c.nodes[1].min_bytes);
+}
+
 TEST(Cost, OverflowIsRefusedNamingTheNodeNotWrapped) {
   // Knobs and batch in range, but the stem's MACs pass 2^63: they used to
   // wrap to a small or negative number.

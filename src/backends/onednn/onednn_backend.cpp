@@ -33,37 +33,14 @@ class OnednnBackend final : public Backend {
     if (eo.fuse_act) p = fuse_activations(std::move(p));
     if (eo.fuse_dw) p = fuse_depthwise(std::move(p));
     std::string tuned;
-    auto prog = eo.tune && eo.blocked ? compile_tuned(p, g, eo, o.threads, tuned) : compile_plan(p, g.input_shape(), eo, o.threads);
-    prog->explain_ = fmt::format("onednn{} plan for {} (input {}), isa {}, {} threads\n{}\n", eo.str().empty() ? "" : ":" + eo.str(),
-                                 g.name, g.input_shape().str(), effective_isa(), o.threads, tuned) +
-                     prog->explain_;
+    auto prog = eo.tune && eo.blocked ? compile_tuned(p, g.input_shape(), g.output_shape(), eo, o.threads, tuned) : compile_plan(p, g.input_shape(), eo, o.threads);
+    prog->header = fmt::format("onednn{} plan for {} (input {}), isa {}, {} threads\n{}\n", eo.str().empty() ? "" : ":" + eo.str(),
+                               g.name, g.input_shape().str(), effective_isa(), o.threads, tuned);
+    attach_costs(prog->records, g);
     return prog;
   }
 
-  // Compiles the plan under each activation layout policy and keeps the
-  // program that runs fastest: reorders and kernels are then priced together,
-  // which a per-primitive rule cannot do. Ties go to the library's rule.
-  static std::unique_ptr<Program> compile_tuned(const Plan& p, const Graph& g, EngineOptions eo, int threads,
-                                                std::string& report) {
-    TuneCache cache;
-    std::unique_ptr<Program> best;
-    double best_ms = 0;
-    std::string chosen;
-    report = "layout policy (timed whole programs):";
-    for (auto layout : {EngineOptions::Layout::Library, EngineOptions::Layout::Blocked8, EngineOptions::Layout::Nhwc}) {
-      eo.layout = layout;
-      auto prog = compile_plan(p, g.input_shape(), eo, threads, &cache);
-      const double ms = time_program_ms(*prog, g.input_shape().numel(), g.output_shape().numel());
-      report += fmt::format(" {} {:.3f} ms;", layout_policy_name(layout), ms);
-      if (!best || ms < best_ms * 0.98) {  // a 2% margin keeps the library's rule on noise
-        best = std::move(prog);
-        best_ms = ms;
-        chosen = layout_policy_name(layout);
-      }
-    }
-    report += " chose " + chosen + "\n";
-    return best;
-  }
+  bool has_profiler() const override { return true; }
 
   void check_options(const BackendOptions& o) const override {
     parse_engine_options(o.variant);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/step_record.h"
 #include "graph/ir.h"
 #include "graph/tensor.h"
 
@@ -18,6 +19,9 @@ struct PostOp {
   ConvAttrs dw;                 // Depthwise: the fused 3x3 conv
   Tensor dw_weight, dw_bias;
   Shape dw_in_shape;  // the 1x1 conv's output, no longer materialised
+  // Index in the host step's `covers` of the first node this post-op
+  // absorbed: where the compiler cuts when it undoes the fusion.
+  size_t covers_from = 0;
 };
 
 struct Step {
@@ -26,7 +30,7 @@ struct Step {
   std::vector<ValueId> inputs;
   ValueId out = -1;
   Shape shape;                      // of `out`
-  std::vector<std::string> covers;  // original node names with how they were absorbed
+  std::vector<CoveredNode> covers;  // the graph nodes, with how each was absorbed
   std::vector<Tensor> params;       // Conv: weight, bias (always, zeros if none); BN: gamma, beta, mean, var;
                                     // Linear: weight, bias
   std::vector<PostOp> post;

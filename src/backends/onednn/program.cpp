@@ -2,6 +2,7 @@
 
 #include <omp.h>
 
+#include <chrono>
 #include <cstring>
 
 #include "common/error.h"
@@ -23,6 +24,28 @@ void Program::run(const float* input, float* output) {
   user_output.set_data_handle(output);
   for (auto& p : primitives) p.primitive.execute(stream, p.args);
   stream.wait();
+}
+
+std::vector<double> Program::run_profiled(const float* input, float* output) {
+  using Clock = std::chrono::steady_clock;
+  omp_set_num_threads(threads);
+  user_input.set_data_handle(const_cast<float*>(input));
+  user_output.set_data_handle(output);
+  std::vector<double> seconds;
+  seconds.reserve(primitives.size());
+  for (auto& p : primitives) {
+    const auto t0 = Clock::now();
+    p.primitive.execute(stream, p.args);
+    stream.wait();
+    seconds.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+  }
+  return seconds;
+}
+
+std::string Program::explain() const {
+  std::string s = header;
+  for (size_t i = 0; i < records.size(); ++i) s += render_step(i, records[i]);
+  return s + "\n" + footer;
 }
 
 }  // namespace fb::onednn

@@ -29,18 +29,23 @@ AlignedBytes allocate_aligned(size_t bytes);  // zero-filled, 64-byte aligned
 class Program final : public Executable {
  public:
   void run(const float* input, float* output) override;
-  std::string explain() const override { return explain_; }
+  // The header, every step record rendered, then the footer.
+  std::string explain() const override;
+  const std::vector<StepRecord>& steps() const override { return records; }
+  // Each primitive timed alone: executed, then waited for. Not run()'s path.
+  std::vector<double> run_profiled(const float* input, float* output) override;
   CompiledFacts compiled_facts() const override { return {winograd_convs}; }
 
   dnnl::engine engine{dnnl::engine::kind::cpu, 0};
   dnnl::stream stream{engine};
   std::vector<BoundPrimitive> primitives;
+  std::vector<StepRecord> records;  // one per primitive, same order
   dnnl::memory user_input, user_output;  // handles set on every run
   AlignedBytes arena, scratch;
   std::vector<dnnl::memory> constants;  // packed weights, owned here
   int threads = 1;
   int winograd_convs = 0;  // convolutions compiled to oneDNN's Winograd algorithm
-  std::string explain_;
+  std::string header, footer;  // explain's text around the steps
 };
 
 }  // namespace fb::onednn

@@ -11,7 +11,7 @@ Plan fold_batch_norm(Plan p) {
     if (bn.op != OpKind::BatchNorm) return false;
     const ValueId x = bn.inputs[0];
     if (conv->op != OpKind::Conv || !conv->post.empty() || readers[static_cast<size_t>(x)] != 1) {
-      notes.push_back(bn.covers[0] + ": BN not folded (its input is not a conv read only by it)");
+      notes.push_back(bn.covers[0].name + ": BN not folded (its input is not a conv read only by it)");
       return false;
     }
     const float eps = std::get<BatchNormAttrs>(bn.attrs).eps;
@@ -25,7 +25,7 @@ Plan fold_batch_norm(Plan p) {
       bias.data[i] = (bias.data[i] - bn.params[2].data[i]) * scale + bn.params[1].data[i];
     }
     conv->out = bn.out;
-    conv->covers.push_back(bn.covers[0] + " (BN folded)");
+    conv->covers.push_back({bn.covers[0].node, bn.covers[0].name, "BN folded"});
     return true;
   });
   p.notes.insert(p.notes.end(), notes.begin(), notes.end());

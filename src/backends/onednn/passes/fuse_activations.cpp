@@ -11,9 +11,10 @@ Plan fuse_activations(Plan p) {
     PostOp e;
     e.kind = PostOp::Kind::Eltwise;
     e.act = std::get<ActivationAttrs>(act.attrs).kind;
+    e.covers_from = prev->covers.size();
     prev->post.push_back(e);
     prev->out = act.out;
-    prev->covers.push_back(act.covers[0] + " (eltwise post-op)");
+    prev->covers.push_back({act.covers[0].node, act.covers[0].name, "eltwise post-op"});
     return true;
   });
 }

@@ -38,11 +38,14 @@ Plan fuse_depthwise(Plan p) {
     d.dw_weight = std::move(dw.params[0]);
     d.dw_bias = std::move(dw.params[1]);
     d.dw_in_shape = pw->shape;
+    d.covers_from = pw->covers.size();
+    for (PostOp& q : dw.post) q.covers_from += d.covers_from;  // dw's covers follow pw's
     pw->post.push_back(std::move(d));
     pw->post.insert(pw->post.end(), dw.post.begin(), dw.post.end());
     pw->out = dw.out;
     pw->shape = dw.shape;
-    for (auto& c : dw.covers) pw->covers.push_back(c + (&c == &dw.covers[0] ? " (depthwise post-op)" : ""));
+    dw.covers[0].how = "depthwise post-op";
+    pw->covers.insert(pw->covers.end(), dw.covers.begin(), dw.covers.end());
     return true;
   });
 }

@@ -20,7 +20,7 @@ std::string sum_blocker(const Plan& p, const std::vector<int>& readers, const st
   for (size_t i = static_cast<size_t>(c) + 1; i < p.steps.size(); ++i) {
     if (static_cast<int>(i) == a) continue;
     for (ValueId v : p.steps[i].inputs)
-      if (v == x) return "the operand is read again later by " + p.steps[i].covers[0];
+      if (v == x) return "the operand is read again later by " + p.steps[i].covers[0].name;
   }
   return {};
 }
@@ -46,15 +46,17 @@ Plan fuse_sum(Plan p) {
       PostOp sum;
       sum.kind = PostOp::Kind::Sum;
       sum.sum_operand = x;
+      sum.covers_from = conv.covers.size();
       conv.post.push_back(sum);
       conv.out = add.out;
-      conv.covers.push_back(add.covers[0] + " (sum post-op, in place into " + p.steps[static_cast<size_t>(prod[static_cast<size_t>(x)])].covers[0] + ")");
+      conv.covers.push_back({add.covers[0].node, add.covers[0].name,
+                             "sum post-op, in place into " + p.steps[static_cast<size_t>(prod[static_cast<size_t>(x)])].covers[0].name});
       p.steps.erase(p.steps.begin() + static_cast<std::ptrdiff_t>(a));
       --a;
       why.clear();
       break;
     }
-    if (!why.empty()) p.notes.push_back(p.steps[a].covers[0] + ": Add not fused as sum (" + why + ")");
+    if (!why.empty()) p.notes.push_back(p.steps[a].covers[0].name + ": Add not fused as sum (" + why + ")");
   }
   return p;
 }

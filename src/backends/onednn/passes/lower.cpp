@@ -14,7 +14,7 @@ Plan lower(const Graph& g, const Weights& w) {
     s.inputs = n.inputs;
     s.out = static_cast<ValueId>(i);
     s.shape = n.shape;
-    s.covers = {n.name};
+    s.covers = {{static_cast<ValueId>(i), n.name, ""}};
     if (i < w.per_node.size()) s.params = w.per_node[i];
     // Convs always carry a bias so folding and fusion have one shape to handle.
     if (n.op == OpKind::Conv && s.params.size() == 1) s.params.emplace_back(Shape{n.shape.c()});

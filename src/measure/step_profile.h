@@ -1,0 +1,60 @@
+#pragma once
+// Where the time goes, step by step: a compiled program run in its
+// backend's profiling mode (each step timed alone), repeated under the
+// measurement policy, joined with the program's step records and the
+// machine's roofs; and the end-to-end latency of the normal run() for
+// comparison (the difference is per-step overhead: waits, timer calls,
+// lost overlap between steps).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "backends/backend.h"
+#include "measure/machine_probe.h"
+#include "measure/statistics.h"
+
+namespace fb {
+
+struct StepProfileRow {
+  StepRecord record;
+  Summary seconds;        // this step's samples, in seconds
+  double share = 0;       // of the sum of step medians
+  double gflops = 0;      // achieved: 2 x MACs / median
+  double gbs = 0;         // achieved: cost-model bytes / median
+  std::string bound_by;   // "compute", a memory level ("L2", "DRAM"), or "unknown" with no machine probe
+};
+
+struct GroupRow {
+  std::string name;  // a graph node (its step's first covered node) or an op kind
+  int steps = 0;
+  double median_s = 0, share = 0, gflops = 0, gbs = 0;
+};
+
+struct StepProfile {
+  std::string model, backend;
+  int batch = 1, threads = 1;
+  std::vector<StepProfileRow> steps;
+  std::vector<GroupRow> by_node, by_kind;
+  double step_sum_s = 0;  // sum of the step medians
+  Summary end_to_end_s;   // run(), timed as `measure` times it
+  bool machine_known = false;
+};
+
+// The policy profiles run under: the measurement policy's rules with a
+// shorter budget (each profiled run waits after every step).
+StatsPolicy profile_policy();
+
+// Times `exe`'s steps (exe.steps() must not be empty) and its run().
+// `limits` empty: every bound is "unknown".
+StepProfile profile_steps(Executable& exe, const Tensor& input, Tensor& output, const StatsPolicy& policy,
+                          const std::optional<MachineLimits>& limits);
+
+// "compute" or the memory level that bounds `flops` over `bytes` on `m`.
+std::string roof_bound(double flops, double bytes, const MachineLimits& m);
+
+nlohmann::json to_json(const StepProfile& p);
+std::string render_text(const StepProfile& p);
+
+}  // namespace fb

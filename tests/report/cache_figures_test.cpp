@@ -17,14 +17,9 @@
 namespace fb::report {
 namespace {
 
-using test::FakeRow;
+using test::slurp;
 
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test::FakeRow;
 
 // The SVG half of a figure's gnuplot script (the PNG half repeats it).
 std::string svg_part(const std::filesystem::path& gp) {

@@ -16,14 +16,9 @@
 namespace fb::report {
 namespace {
 
-using test::FakeRow;
+using test::slurp;
 
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test::FakeRow;
 
 std::string zoo(const std::string& model, const std::string& backend, const std::string& extra = "") {
   return fmt::format("{} res=224 backend={} batch=1 threads=2{}", model, backend, extra);

@@ -14,6 +14,8 @@
 namespace fb::report {
 namespace {
 
+using test::slurp;
+
 using test::FakeRow;
 
 std::string pattern_desc(const std::string& p, int depth, int width, const std::string& backend, int batch) {
@@ -122,13 +124,6 @@ TEST_F(ReportTest, RendersEveryFigureAndThePageReferencesThem) {
   EXPECT_NE(html.str().find("belong to no experiment"), std::string::npos);
   for (const char* f : {"summary.md", "tables/measurements.csv", "tables/speedups.csv", "tables/claims.csv"})
     EXPECT_GT(std::filesystem::file_size(dir_ / "out" / f), 50u) << f;
-}
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 // The page and summary.md show, per claim, the paper's value, ours with its

@@ -15,15 +15,10 @@
 namespace fb::report {
 namespace {
 
+using test::slurp;
+
 using nlohmann::json;
 using test::FakeRow;
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // L1d 32 KiB (64 KiB on two threads), L2 1 MiB (2 MiB), L3 32 MiB shared, DRAM.
 json levels() {

@@ -7,9 +7,19 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 namespace fb::test {
+
+// A file's bytes, whole (empty when it cannot be read: the test's own checks then fail).
+inline std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
 
 class StoreDirTest : public ::testing::Test {
  protected:

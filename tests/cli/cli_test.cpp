@@ -17,8 +17,8 @@ struct Result {
   std::string out;  // stdout and stderr together
 };
 
-Result run(const std::string& args) {
-  std::string cmd = std::string(FORMBENCH_BIN) + " " + args + " 2>&1";
+// The command line's output and exit code (the tests' own fixed commands).
+Result run_command(const std::string& cmd) {
   FILE* p = popen(cmd.c_str(), "r");
   std::string out;
   std::array<char, 4096> buf{};
@@ -27,15 +27,11 @@ Result run(const std::string& args) {
   return {WEXITSTATUS(status), out};
 }
 
+Result run(const std::string& args) { return run_command(std::string(FORMBENCH_BIN) + " " + args + " 2>&1"); }
+
 // stdout alone (stderr dropped), for output that is parsed; `env` goes before the binary.
 Result run_stdout(const std::string& env, const std::string& args) {
-  std::string cmd = env + " " + std::string(FORMBENCH_BIN) + " " + args + " 2>/dev/null";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf{};
-  while (size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  int status = pclose(p);
-  return {WEXITSTATUS(status), out};
+  return run_command(env + " " + std::string(FORMBENCH_BIN) + " " + args + " 2>/dev/null");
 }
 
 // profile --json on a small network: every step with its time, shares that

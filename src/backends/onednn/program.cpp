@@ -17,20 +17,22 @@ AlignedBytes allocate_aligned(size_t bytes) {
   return AlignedBytes(static_cast<std::byte*>(p));
 }
 
-void Program::run(const float* input, float* output) {
+void Program::bind(const float* input, float* output) {
   // OpenMP's thread count is per calling thread: set it where we run.
   omp_set_num_threads(threads);
   user_input.set_data_handle(const_cast<float*>(input));
   user_output.set_data_handle(output);
+}
+
+void Program::run(const float* input, float* output) {
+  bind(input, output);
   for (auto& p : primitives) p.primitive.execute(stream, p.args);
   stream.wait();
 }
 
 std::vector<double> Program::run_profiled(const float* input, float* output) {
   using Clock = std::chrono::steady_clock;
-  omp_set_num_threads(threads);
-  user_input.set_data_handle(const_cast<float*>(input));
-  user_output.set_data_handle(output);
+  bind(input, output);
   std::vector<double> seconds;
   seconds.reserve(primitives.size());
   for (auto& p : primitives) {

@@ -35,6 +35,8 @@ class Program final : public Executable {
   // Each primitive timed alone: executed, then waited for. Not run()'s path.
   std::vector<double> run_profiled(const float* input, float* output) override;
   CompiledFacts compiled_facts() const override { return {winograd_convs}; }
+  // The run's threads and the caller's input and output buffers.
+  void bind(const float* input, float* output);
 
   dnnl::engine engine{dnnl::engine::kind::cpu, 0};
   dnnl::stream stream{engine};

@@ -14,6 +14,7 @@ packages=(
   valgrind linux-perf                # cache simulation, hardware counters
   gnuplot-nox                        # report figures
   clang-14 libclang-rt-14-dev        # fuzz tests: clang, libFuzzer and the sanitizer runtimes
+  libonnx-dev                        # ONNX import and export: the ONNX protobuf definitions and checker
 )
 
 missing=()

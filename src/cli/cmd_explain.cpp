@@ -24,7 +24,7 @@ void add_explain_command(CLI::App& app) {
     BackendChoice choice = choose_backend(*backend, *threads);
     choice.options.isa = *isa;
     Graph g = spec.build(*batch);
-    auto exe = choice.backend->compile(g, make_weights(g, 1), choice.options);
+    auto exe = choice.backend->compile(g, spec.weights(g, 1), choice.options);
     fmt::print("{}  batch={}  backend={}  threads={}\n", spec.str(), *batch, choice.str(), *threads);
     const std::string plan = exe->explain();
     fmt::print("{}", plan.empty() ? "(this backend has no compiled plan to show)\n" : plan);

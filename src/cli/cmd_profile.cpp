@@ -54,7 +54,7 @@ void add_profile_command(CLI::App& app) {
     require_profiler(choice);
     Graph g = spec.build(o->batch);
     require_memory(choice, cost_of(g));  // before weights, input or a compile allocate anything
-    const Weights w = make_weights(g, 1);
+    const Weights w = spec.weights(g, 1);
     const Tensor input = make_input(g.input_shape(), 2);
     Tensor output(g.output_shape());
     auto exe = choice.backend->compile(g, w, choice.options);

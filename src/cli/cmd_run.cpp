@@ -73,7 +73,7 @@ void add_run_command(CLI::App& app) {
     Graph g = spec.build(o->batch);
     const GraphCost cost = cost_of(g);
     require_memory(choice, cost);  // before weights, input or a compile allocate anything
-    Weights w = make_weights(g, o->seed);
+    Weights w = spec.weights(g, o->seed);
     Tensor input = make_input(g.input_shape(), o->seed);
     auto t0 = std::chrono::steady_clock::now();
     auto exe = choice.backend->compile(g, w, choice.options);  // bad variants fail here, before any output

@@ -37,7 +37,9 @@ struct Padding {
   bool operator==(const Padding&) const = default;
 };
 
-struct InputAttrs {};
+struct InputAttrs {
+  bool operator==(const InputAttrs&) const = default;
+};
 
 struct ConvAttrs {
   int out_channels = 0;
@@ -47,21 +49,28 @@ struct ConvAttrs {
   int dilation_h = 1, dilation_w = 1;
   int groups = 1;
   bool bias = false;
+  bool operator==(const ConvAttrs&) const = default;
 };
 
 // Inference-form batch norm: y = gamma * (x - mean) / sqrt(var + eps) + beta.
 struct BatchNormAttrs {
   float eps = 1e-5f;
+  bool operator==(const BatchNormAttrs&) const = default;
 };
 
 enum class ActKind { ReLU, ReLU6 };
 std::string_view act_name(ActKind a);
 struct ActivationAttrs {
   ActKind kind = ActKind::ReLU;
+  bool operator==(const ActivationAttrs&) const = default;
 };
 
-struct AddAttrs {};
-struct ConcatAttrs {};  // always along channels
+struct AddAttrs {
+  bool operator==(const AddAttrs&) const = default;
+};
+struct ConcatAttrs {  // always along channels
+  bool operator==(const ConcatAttrs&) const = default;
+};
 
 struct PoolAttrs {
   int kernel_h = 1, kernel_w = 1;
@@ -69,24 +78,32 @@ struct PoolAttrs {
   Padding pad;
   // AvgPool only: whether zero padding counts in the divisor.
   bool count_include_pad = true;
+  bool operator==(const PoolAttrs&) const = default;
 };
 
-struct GlobalPoolAttrs {};
-struct FlattenAttrs {};
+struct GlobalPoolAttrs {
+  bool operator==(const GlobalPoolAttrs&) const = default;
+};
+struct FlattenAttrs {
+  bool operator==(const FlattenAttrs&) const = default;
+};
 
 struct LinearAttrs {
   int out_features = 0;
   bool bias = true;
+  bool operator==(const LinearAttrs&) const = default;
 };
 
 // Constant zero padding of the spatial dimensions.
 struct PadAttrs {
   Padding pad;
+  bool operator==(const PadAttrs&) const = default;
 };
 
 // Spatial crop: keeps rows [top, top+height) and columns [left, left+width).
 struct SliceAttrs {
   int top = 0, left = 0, height = 0, width = 0;
+  bool operator==(const SliceAttrs&) const = default;
 };
 
 using OpAttrs = std::variant<InputAttrs, ConvAttrs, BatchNormAttrs, ActivationAttrs, AddAttrs,

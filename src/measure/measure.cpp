@@ -34,7 +34,7 @@ Prepared prepare(const MeasureConfig& c, const MeasurePolicy& p) {
   r.choice = choose_backend(c.backend, c.threads);
   r.choice.options.isa = c.isa;
   r.graph = c.model.build(c.batch);
-  Weights w = make_weights(r.graph, p.seed);
+  Weights w = c.model.weights(r.graph, p.seed);
   r.input = make_input(r.graph.input_shape(), p.seed + 1);
   r.output = Tensor(r.graph.output_shape());
   r.exe = r.choice.backend->compile(r.graph, w, r.choice.options);

@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "common/parse_number.h"
+#include "models/onnx_model.h"
 #include "models/patterns.h"
 #include "models/zoo.h"
 
@@ -38,6 +39,10 @@ int64_t check_batch(int64_t batch, const std::string& what) {
 
 Graph ModelSpec::build(int64_t batch) const { return def->build(*this, check_batch(batch, "batch")); }
 
+Weights ModelSpec::weights(const Graph& g, uint64_t seed) const {
+  return def->weights ? def->weights(g, seed) : make_weights(g, seed);
+}
+
 const std::vector<ModelDef>& model_catalog() {
   static const std::vector<ModelDef> catalog = [] {
     std::vector<ModelDef> all = pattern_models();
@@ -48,11 +53,12 @@ const std::vector<ModelDef>& model_catalog() {
 }
 
 const ModelDef& find_model(const std::string& name) {
+  if (is_onnx_model(name)) return onnx_model(name);
   for (const auto& m : model_catalog())
     if (m.name == name) return m;
   std::string known;
   for (const auto& m : model_catalog()) known += (known.empty() ? "" : ", ") + m.name;
-  throw UsageError("unknown model '" + name + "'; known models: " + known);
+  throw UsageError("unknown model '" + name + "'; known models: " + known + ", or onnx:PATH for an ONNX file");
 }
 
 ModelSpec resolve_model(const Descriptor& d, const std::vector<std::string>& ignore) {

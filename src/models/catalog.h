@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "graph/ir.h"
+#include "graph/weights.h"
 #include "models/descriptor.h"
 
 namespace fb {
@@ -32,6 +33,9 @@ struct ModelDef {
   std::function<void(ModelSpec&, const std::vector<std::string>& given)> defaults_given;
   // Throws UsageError for knob values the architecture cannot take.
   std::function<Graph(const ModelSpec&, int64_t batch)> build;
+  // Optional: the model's own parameters (an imported file's); without it
+  // they are drawn from the seed (graph/weights.h).
+  std::function<Weights(const Graph&, uint64_t seed)> weights;
 };
 
 struct ModelSpec {
@@ -42,6 +46,9 @@ struct ModelSpec {
   void set_knob(const std::string& name, int64_t value);
   std::string str() const;  // canonical descriptor
   Graph build(int64_t batch) const;  // UsageError for a batch outside 1..kMaxBatch
+  // The parameters of `g` (this model built at some batch): the model's own,
+  // or drawn from `seed`.
+  Weights weights(const Graph& g, uint64_t seed) const;
 };
 
 // The largest batch formbench builds: far beyond any inference batch, and

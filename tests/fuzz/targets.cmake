@@ -8,3 +8,4 @@ fb_fuzz_target(store SOURCES study/sqlite.cpp study/store.cpp study/store_schema
                              study/store_claims.cpp study/store_export.cpp
                              study/machine.cpp study/grid.cpp measure/config.cpp measure/record.cpp
                      LIBS SQLite::SQLite3 fmt::fmt)
+fb_fuzz_target(onnx_file)  # src/interop is in the core (models read onnx:PATH); not "onnx", the name of libonnx's CMake target

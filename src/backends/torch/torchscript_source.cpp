@@ -61,7 +61,7 @@ class Writer {
       case OpKind::BatchNorm: {
         std::string gamma = attr(id, param::bn_gamma), beta = attr(id, param::bn_beta);
         std::string mean = attr(id, param::bn_mean, true), var = attr(id, param::bn_var, true);
-        line(out + fmt::format("torch.batch_norm({}, {}, {}, {}, {}, False, 0.1, {:.9g}, True)", v(n.inputs[0]),
+        line(out + fmt::format("torch.batch_norm({}, {}, {}, {}, {}, False, 0.1, {:#.9g}, True)", v(n.inputs[0]),
                                gamma, beta, mean, var, n.as<BatchNormAttrs>().eps));
         break;
       }

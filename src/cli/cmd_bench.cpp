@@ -1,7 +1,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.h"
-#include "cli/model_args.h"
+#include "cli/run_args.h"
 #include "cli/number_options.h"
 #include "cli/policy_args.h"
 #include "backends/backend.h"
@@ -17,12 +17,9 @@ namespace fb::cli {
 namespace {
 
 struct BenchArgs {
-  ModelArgs model;
+  RunArgs run;
   PolicyArgs policy;
-  std::vector<std::string> backends = {"reference"};
-  std::vector<int> batches = {1};
-  std::vector<int> threads = {1};
-  std::string isa, cache_sim;
+  std::string cache_sim;
   std::vector<std::string> env;
   double timeout_s = 900;
   bool json = false;
@@ -31,16 +28,17 @@ struct BenchArgs {
 
 std::vector<MeasureConfig> configs(const BenchArgs& a) {
   std::vector<MeasureConfig> out;
-  ModelSpec spec = a.model.model();
-  for (int t : a.threads)
-    for (int b : a.batches)
-      for (const auto& be : a.backends) {
+  ModelSpec spec = a.run.model();
+  for (int t : a.run.threads_list())
+    for (int b : a.run.batches())
+      for (const auto& be : a.run.backends()) {
         MeasureConfig c;
         c.model = spec;
         c.backend = be;
         c.batch = b;
         c.threads = t;
-        c.isa = a.isa;
+        c.isa = a.run.isa();
+        c.input = a.run.input_path();
         c.cache_sim = a.cache_sim;
         for (const auto& kv : a.env) {
           auto eq = kv.find('=');
@@ -95,12 +93,7 @@ void print_table(const std::vector<MeasureConfig>& cs, const std::vector<Record>
 void add_bench_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("bench", "Compare backends on one model, each configuration in its own process");
   auto a = std::make_shared<BenchArgs>();
-  a->model.add_to(*cmd);
-  cmd->add_option("--backend", a->backends, "backends to compare, first is the baseline")
-      ->delimiter(',')->capture_default_str();
-  add_int_list_option(*cmd, "--batch", a->batches, 1, kMaxBatch, "batch sizes");
-  add_int_list_option(*cmd, "--threads", a->threads, 1, kMaxThreads, "thread counts");
-  cmd->add_option("--isa", a->isa, "highest ISA the backends may use (avx2, avx512_core, ...)");
+  a->run.add_to(*cmd, {.lists = true, .input = true});
   cmd->add_option("--cache-sim", a->cache_sim, "also simulate caches: host, i5-7600k or SIZE,ASSOC,LINE");
   cmd->add_option("--env", a->env, "NAME=value set in every measuring process (repeatable)");
   cmd->add_flag("--allow-loader-env", a->allow_loader_env,

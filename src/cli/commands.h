@@ -17,5 +17,7 @@ void add_export_command(CLI::App& app);
 void add_explain_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_profile_command(CLI::App& app);
+void add_export_onnx_command(CLI::App& app);
+void add_compare_command(CLI::App& app);
 
 }  // namespace fb::cli

@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   fb::cli::add_explain_command(app);
   fb::cli::add_run_command(app);
   fb::cli::add_profile_command(app);
+  fb::cli::add_export_onnx_command(app);
+  fb::cli::add_compare_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -11,6 +11,7 @@
 #include "common/timestamp.h"
 #include "graph/cost.h"
 #include "graph/weights.h"
+#include "interop/npy.h"
 #include "measure/cache_sim.h"
 #include "measure/counters.h"
 #include "measure/environment.h"
@@ -35,7 +36,14 @@ Prepared prepare(const MeasureConfig& c, const MeasurePolicy& p) {
   r.choice.options.isa = c.isa;
   r.graph = c.model.build(c.batch);
   Weights w = c.model.weights(r.graph, p.seed);
-  r.input = make_input(r.graph.input_shape(), p.seed + 1);
+  if (c.input.empty()) {
+    r.input = make_input(r.graph.input_shape(), p.seed + 1);
+  } else {
+    r.input = read_npy(c.input);
+    if (r.input.shape != r.graph.input_shape())
+      throw UsageError("input '" + c.input + "' has shape " + r.input.shape.str() + "; the model at this batch takes " +
+                       r.graph.input_shape().str());
+  }
   r.output = Tensor(r.graph.output_shape());
   r.exe = r.choice.backend->compile(r.graph, w, r.choice.options);
   return r;

@@ -7,6 +7,11 @@
 #include <set>
 #include <string>
 #include <sys/wait.h>
+#include <sched.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 
@@ -173,7 +178,8 @@ TEST(Cli, BenchRefusesLoaderVariablesWithoutTheFlag) {
 // `bench --json` used to throw in the JSON dump. With --allow-loader-env a
 // loader variable is let through.
 TEST(Cli, BenchJsonPrintsAnyBytesAndTheFlagAllowsLoaderVariables) {
-  Result r = run("bench pattern:standard depth=1 width=8 res=16 classes=10 --env LD_BIND_NOW=1 --allow-loader-env "
+  Result r = run("bench pattern:standard depth=1 width=8 res=16 classes=10 --backend reference --threads 1 "
+                 "--env LD_BIND_NOW=1 --allow-loader-env "
                  "--env \"FB_BYTES=a$(printf '\\377')b\" --json --min-runs 3 --min-time 0 --max-warmup 3 --budget 1 "
                  "--max-retries 0 2>/dev/null");
   EXPECT_EQ(r.code, 0) << r.out;
@@ -203,8 +209,8 @@ TEST(Cli, HugeBatchIsOutOfRangeNotACrash) {
 
 TEST(Cli, ConfigurationThatCannotFitIsRefusedBeforeItAllocates) {
   const std::string big = "'pattern:standard width=1024 res=1024 backend=reference batch=4096 threads=1'";
-  for (const std::string& cmd : {std::string("run pattern:standard width=1024 res=1024 --batch 4096"),
-                                 std::string("bench pattern:standard width=1024 res=1024 --batch 1,4096"),
+  for (const std::string& cmd : {std::string("run pattern:standard width=1024 res=1024 --backend reference --batch 4096"),
+                                 std::string("bench pattern:standard width=1024 res=1024 --backend reference --batch 1,4096"),
                                  "measure " + big}) {
     Result r = run(cmd);
     EXPECT_EQ(r.code, 2) << cmd << "\n" << r.out;
@@ -232,6 +238,121 @@ TEST(Cli, NumbersAreParsedWholeFiniteAndInRange) {
     Result r = run(cmd);
     EXPECT_EQ(r.code, 2) << cmd << "\n" << r.out;
     EXPECT_NE(r.out.find(expected), std::string::npos) << cmd << "\n" << r.out;
+  }
+}
+
+
+// --- one set of run arguments; .npy in and out; compare; ONNX export -------
+
+int cores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  sched_getaffinity(0, sizeof(set), &set);
+  return CPU_COUNT(&set);
+}
+
+// A scratch folder of this test process, removed at the end of each test.
+struct Scratch {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("fb_cli_test_" + std::to_string(::getpid()));
+  Scratch() { std::filesystem::create_directories(dir); }
+  ~Scratch() { std::filesystem::remove_all(dir); }
+  std::string operator/(const std::string& name) const { return (dir / name).string(); }
+};
+
+// A float32 .npy file as numpy.save writes it.
+void write_npy(const std::string& path, const std::string& shape, const std::vector<float>& values) {
+  std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + shape + "), }";
+  while ((10 + dict.size() + 1) % 64) dict += ' ';
+  dict += '\n';
+  std::ofstream f(path, std::ios::binary);
+  f << std::string("\x93NUMPY\x01\x00", 8) << static_cast<char>(dict.size()) << static_cast<char>(0) << dict;
+  f.write(reinterpret_cast<const char*>(values.data()), static_cast<std::streamsize>(values.size() * sizeof(float)));
+}
+
+std::vector<float> ramp(size_t n) {
+  std::vector<float> v(n);
+  for (size_t i = 0; i < n; ++i) v[i] = static_cast<float>(static_cast<int>(i % 13) - 6) / 6.0f;
+  return v;
+}
+
+TEST(Cli, RunExplainProfileShareDefaultsAndRanges) {
+  // One default backend (onednn) and every core by default, in run as in explain.
+  Result r = run("run 'pattern:standard depth=1 width=8 res=16 classes=10'");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("backend:   onednn threads=" + std::to_string(cores()) + "\n"), std::string::npos) << r.out;
+  Result e = run("explain 'pattern:standard depth=1 width=8 res=16 classes=10'");
+  ASSERT_EQ(e.code, 0) << e.out;
+  EXPECT_NE(e.out.find("backend=onednn  threads=" + std::to_string(cores()) + "\n"), std::string::npos) << e.out;
+  // --threads and --batch are checked the same way everywhere (explain took any threads).
+  for (const char* cmd : {"explain", "run", "profile", "bench"}) {
+    Result t = run(std::string(cmd) + " 'pattern:standard depth=1 width=8 res=16 classes=10' --threads 0");
+    EXPECT_EQ(t.code, 2) << cmd << "\n" << t.out;
+    EXPECT_NE(t.out.find("--threads: '0' is out of range (1..4096)"), std::string::npos) << cmd << "\n" << t.out;
+    Result b = run(std::string(cmd) + " 'pattern:standard depth=1 width=8 res=16 classes=10' --batch 70000");
+    EXPECT_NE(b.out.find("--batch: '70000' is out of range (1..65536)"), std::string::npos) << cmd << "\n" << b.out;
+  }
+}
+
+TEST(Cli, RunTakesAndSavesNpyAndCompareMeasuresTheDifference) {
+  Scratch tmp;
+  const std::string model = "'pattern:bottleneck depth=1 width=8 res=16 classes=10'";
+  write_npy(tmp / "in.npy", "2, 3, 16, 16", ramp(2 * 3 * 16 * 16));
+  Result ref = run("run " + model + " --batch 2 --backend reference --input " + tmp / "in.npy" + " --save-output " +
+                   tmp / "ref.npy");
+  ASSERT_EQ(ref.code, 0) << ref.out;
+  Result fast = run("run " + model + " --batch 2 --backend onednn --threads 1 --input " + tmp / "in.npy" +
+                    " --save-output " + tmp / "fast.npy");
+  ASSERT_EQ(fast.code, 0) << fast.out;
+  Result c = run("compare " + tmp / "fast.npy" + " " + tmp / "ref.npy" + " --bound 1e-4");
+  EXPECT_EQ(c.code, 0) << c.out;
+  EXPECT_NE(c.out.find("shape:              2x10\n"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("max relative error: "), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find(": PASS"), std::string::npos) << c.out;
+  // The output depends on the input given: a different input, a different output.
+  write_npy(tmp / "in2.npy", "2, 3, 16, 16", std::vector<float>(2 * 3 * 16 * 16, 0.5f));
+  ASSERT_EQ(run("run " + model + " --batch 2 --backend reference --input " + tmp / "in2.npy" + " --save-output " +
+                tmp / "other.npy").code, 0);
+  Result d = run("compare " + tmp / "other.npy" + " " + tmp / "ref.npy" + " --bound 1e-4");
+  EXPECT_EQ(d.code, 1) << d.out;
+  EXPECT_NE(d.out.find(": FAIL"), std::string::npos) << d.out;
+  // Refusals: a wrong shape, tensors of different shapes, writing over the input.
+  Result shape = run("run " + model + " --input " + tmp / "in.npy");
+  EXPECT_EQ(shape.code, 2) << shape.out;
+  EXPECT_NE(shape.out.find("has shape 2x3x16x16; the model at this batch takes 1x3x16x16"), std::string::npos) << shape.out;
+  Result mismatch = run("compare " + tmp / "in.npy" + " " + tmp / "ref.npy");
+  EXPECT_EQ(mismatch.code, 2) << mismatch.out;
+  EXPECT_NE(mismatch.out.find("has shape 2x3x16x16 and"), std::string::npos) << mismatch.out;
+  Result over = run("run " + model + " --batch 2 --backend reference --input " + tmp / "in.npy" + " --save-output " +
+                    tmp / "in.npy");
+  EXPECT_EQ(over.code, 2) << over.out;
+  Result garbage = run("compare /etc/hostname " + tmp / "ref.npy");
+  EXPECT_EQ(garbage.code, 2) << garbage.out;
+  EXPECT_NE(garbage.out.find("not a .npy file (no NumPy magic string)"), std::string::npos) << garbage.out;
+}
+
+TEST(Cli, ExportOnnxThenImportComputesTheSameOutput) {
+  Scratch tmp;
+  const std::string model = "'pattern:dw_bottleneck depth=2 width=16 res=16 classes=10'";
+  Result x = run("export-onnx " + model + " -o " + tmp / "m.onnx");
+  ASSERT_EQ(x.code, 0) << x.out;
+  EXPECT_NE(x.out.find("opset 10"), std::string::npos) << x.out;
+  write_npy(tmp / "in.npy", "1, 3, 16, 16", ramp(3 * 16 * 16));
+  ASSERT_EQ(run("run " + model + " --backend reference --input " + tmp / "in.npy" + " --save-output " + tmp / "a.npy").code, 0);
+  Result b = run("run onnx:" + tmp / "m.onnx" + " --backend reference --input " + tmp / "in.npy" + " --save-output " +
+                 tmp / "b.npy");
+  ASSERT_EQ(b.code, 0) << b.out;
+  Result c = run("compare " + tmp / "b.npy" + " " + tmp / "a.npy");
+  EXPECT_NE(c.out.find("max abs error:      0 "), std::string::npos) << c.out;
+  // describe gives the imported model's MACs and params, the same as the original's.
+  Result d1 = run("describe " + model + " --json"), d2 = run("describe onnx:" + tmp / "m.onnx --json");
+  ASSERT_EQ(d2.code, 0) << d2.out;
+  const auto j1 = nlohmann::json::parse(d1.out), j2 = nlohmann::json::parse(d2.out);
+  EXPECT_EQ(j1.at("total"), j2.at("total"));
+  // A file formbench cannot read is one line and exit 2.
+  for (const std::string& bad : {"run onnx:" + tmp / "missing.onnx", std::string("run onnx:/etc/hostname"), std::string("describe onnx:")}) {
+    Result r = run(bad);
+    EXPECT_EQ(r.code, 2) << bad << "\n" << r.out;
+    EXPECT_EQ(r.out.find('\n'), r.out.size() - 1) << bad << "\n" << r.out;
   }
 }
 

@@ -41,7 +41,7 @@ void add_profile_command(CLI::App& app) {
   auto args = std::make_shared<ModelArgs>();
   auto o = std::make_shared<Options>();
   args->add_to(*cmd);
-  cmd->add_option("--backend", o->backend, "backend[:variant] with a profiler (onednn)")->capture_default_str();
+  cmd->add_option("--backend", o->backend, "backend[:variant] with a profiler (onednn, torch, torch-jit)")->capture_default_str();
   add_int_option(*cmd, "--batch", o->batch, 1, kMaxBatch, "batch size");
   add_int_option(*cmd, "--threads", o->threads, 1, kMaxThreads, "threads the backend may use");
   cmd->add_option("--isa", o->isa, "highest ISA the backend may use (avx2, avx512_core, ...)");

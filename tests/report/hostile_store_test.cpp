@@ -189,6 +189,9 @@ TEST_F(HostileStoreTest, EveryKindOfBadRowIsSkippedWithItsReason) {
       {ok_desc, record_with("/roofline/intensity", -0.5), "roofline.intensity is -0.5, outside"},
       {ok_desc, record_with("/latency_ms/n", 1e300), "latency_ms.n is 1e+300, outside"},
       {ok_desc, record_with("/foreign_cpu_pct", "lots"), "foreign_cpu_pct is not a number"},
+      {ok_desc, record_with("/profile", nlohmann::json{{"step_sum_ms", 1}}), "record field profile.end_to_end_ms is missing"},
+      {ok_desc, record_with("/profile", nlohmann::json{{"step_sum_ms", 1}, {"end_to_end_ms", 1}, {"by_op_kind", nlohmann::json::array({nlohmann::json{{"name", "BN"}}})}}),
+       "record field profile.by_op_kind[0].steps is missing"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.descriptor + " / " + c.record.substr(0, 80));

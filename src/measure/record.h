@@ -97,9 +97,11 @@ struct MeasurementRecord {
 };
 
 // Bounds a record's numbers must lie in: a latency between a picosecond and
-// ~30 years, counts non-negative and far below overflow, at most 16 memory
-// levels (L1..L3 and DRAM on any machine).
-inline constexpr double kMinRecordMs = 1e-9, kMaxRecordMs = 1e12, kMaxRecordCount = 1e30, kMaxRecordRuns = 1e15;
+// ~30 years, counts non-negative and at most 1e18 (an exa-count: far above any
+// network's MACs or misses, and below int64's 9.2e18, so the store's INTEGER
+// columns hold every count exactly), at most 16 memory levels (L1..L3 and DRAM
+// on any machine).
+inline constexpr double kMinRecordMs = 1e-9, kMaxRecordMs = 1e12, kMaxRecordCount = 1e18, kMaxRecordRuns = 1e15;
 inline constexpr size_t kMaxRecordLevels = 16;
 // A profile's groups: far more than the graph nodes of any network formbench builds.
 inline constexpr size_t kMaxRecordProfileGroups = 100000;

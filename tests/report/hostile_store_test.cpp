@@ -179,6 +179,8 @@ TEST_F(HostileStoreTest, EveryKindOfBadRowIsSkippedWithItsReason) {
       {ok_desc, record_with("/per_image_ms/median", 1e300), "per_image_ms.median is 1e+300, outside"},
       {ok_desc, record_with("/per_image_ms/ci95_low", -1), "per_image_ms.ci95_low is -1, outside"},
       {ok_desc, record_with("/cost/flops", -1), "cost.flops is -1, outside"},
+      // Would overflow the store's INTEGER column (int64) if it were read.
+      {ok_desc, record_with("/cost/macs", 1e19), "cost.macs is 1e+19, outside"},
       {ok_desc, record_with("/cache_sim", nlohmann::json{{"ll_misses", 1e31}}), "cache_sim.ll_misses is 1e+31, outside"},
       {ok_desc, record_with("/cache_sim", nlohmann::json{{"ll_misses", 5}, {"ll_geometry", "6291456,12"}}),
        "record field cache_sim.ll_geometry '6291456,12' is not SIZE,ASSOC,LINE in bytes"},

@@ -228,7 +228,9 @@ std::string render_text(const StepProfile& p) {
                      100 * std::abs(ratio - 1),
                      ratio < 1 ? "that much of run()'s time is outside every step (see above), so shares are of the "
                                  "stepped time only"
-                               : "the profiling mode's per-step overhead is that large next to these short steps");
+                               : "the profiled run is that much slower than run() (the profiling mode's own cost: "
+                                 "a wait or profiler callbacks at every op), so read the shares, not the absolute "
+                                 "times");
   if (!p.machine_known)
     t += "Bounds are 'unknown': no machine limits are cached for this CPU and thread count (run `formbench machine`).\n";
   return t;

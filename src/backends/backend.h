@@ -55,6 +55,9 @@ class Executable {
   // it before the next starts); seconds, one per steps() entry. run() stays
   // the measured path. Only for backends whose has_profiler() is true.
   virtual std::vector<double> run_profiled(const float* input, float* output);
+  // For `profile`'s summary: what one step's time holds, and what run()'s
+  // end-to-end latency holds that no step does.
+  virtual std::string step_timing() const { return {}; }
 };
 
 using Facts = std::vector<std::pair<std::string, std::string>>;

@@ -28,6 +28,30 @@ std::string op_group_of(const Graph& g, const StepRecord& r) {
   }
 }
 
+StepRecord node_step(const Graph& g, ValueId id) {
+  const Node& n = g.node(id);
+  StepRecord r;
+  switch (n.op) {
+    case OpKind::Conv: r.kind = "conv"; break;
+    case OpKind::BatchNorm: r.kind = "batchnorm"; break;
+    case OpKind::Activation: r.kind = "eltwise"; break;
+    case OpKind::Add: r.kind = "add"; break;
+    case OpKind::Concat: r.kind = "concat"; break;
+    case OpKind::MaxPool:
+    case OpKind::AvgPool:
+    case OpKind::GlobalAvgPool: r.kind = "pool"; break;
+    case OpKind::Linear: r.kind = "linear"; break;
+    case OpKind::Flatten: r.kind = "flatten"; break;
+    case OpKind::Pad: r.kind = "pad"; break;
+    case OpKind::Slice: r.kind = "slice"; break;
+    case OpKind::Input: r.kind = "input"; break;
+  }
+  r.covers.push_back({id, n.name, ""});
+  if (!n.inputs.empty()) r.src_shape = g.node(n.inputs[0]).shape;
+  r.dst_shape = n.shape;
+  return r;
+}
+
 void attach_costs(std::vector<StepRecord>& steps, const Graph& g) {
   const GraphCost cost = cost_of(g);
   for (StepRecord& r : steps) {

@@ -37,6 +37,10 @@ struct StepRecord {
   std::string op_group;  // conv 1x1, conv 3x3, conv other, depthwise, pooling, BN, eltwise, reorder, other
 };
 
+// A step that computes graph node `id` alone, as an op-by-op framework runs
+// it: kind from the node's op, its input and output shapes, covering it.
+StepRecord node_step(const Graph& g, ValueId id);
+
 // Fills macs, bytes (where the step covers nodes) and op_group from `g`.
 void attach_costs(std::vector<StepRecord>& steps, const Graph& g);
 

@@ -23,6 +23,7 @@ RunFields RunFields::split(const Descriptor& d) {
     else if (k == "threads") r.threads = v;
     else if (k == "isa") r.isa = v;
     else if (k == "cache_sim") r.cache_sim = v;
+    else if (k == "profile") r.profile = v;
     else if (k == "input") r.input = v;
     else if (k.rfind("env.", 0) == 0) r.env.emplace_back(k.substr(4), v);
     else r.model.fields.emplace_back(k, v);
@@ -37,6 +38,7 @@ std::string MeasureConfig::str() const {
   d.set("threads", std::to_string(threads));
   if (!isa.empty()) d.set("isa", isa);
   if (!cache_sim.empty()) d.set("cache_sim", cache_sim);
+  if (profile) d.set("profile", "1");
   if (!input.empty()) d.set("input", input);
   for (const auto& [k, v] : env) d.set("env." + k, v);
   return d.str();
@@ -55,6 +57,9 @@ MeasureConfig MeasureConfig::parse(const std::string& text) {
   c.threads = positive(f.threads, "threads", text, kMaxThreads);
   c.isa = f.isa;
   c.cache_sim = f.cache_sim;
+  if (f.profile == "1") c.profile = true;
+  else if (!f.profile.empty() && f.profile != "0")
+    throw UsageError("'" + text + "': profile=" + f.profile + " must be 0 or 1 (1: also time each step)");
   c.input = f.input;
   return c;
 }

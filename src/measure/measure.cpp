@@ -17,6 +17,7 @@
 #include "measure/environment.h"
 #include "measure/machine_probe.h"
 #include "measure/record.h"
+#include "measure/step_profile.h"
 
 namespace fb {
 namespace {
@@ -66,6 +67,9 @@ Record measure(const MeasureConfig& c, const MeasurePolicy& p) {
   // Counters first: the backend's worker threads, started by compile, inherit them.
   Counters counters;
   Prepared run = prepare(c, p);
+  if (c.profile && !run.choice.backend->has_profiler())
+    throw UsageError("'" + descriptor + "': profile=1, but backend '" + run.choice.backend->name() +
+                     "' has no per-step profiler (see `formbench profile --help`)");
 
   CounterValues counted;
   CpuSnapshot guard_start;
@@ -102,7 +106,10 @@ Record measure(const MeasureConfig& c, const MeasurePolicy& p) {
   t.cost = CostSection{static_cast<double>(cost.total.macs), static_cast<double>(cost.total.flops()),
                        static_cast<double>(cost.total.params), static_cast<double>(cost.total.min_bytes),
                        static_cast<double>(cost.peak_activation_bytes)};
-  if (auto limits = load_machine_limits(cpu_model(), c.threads))
+  const std::optional<MachineLimits> limits = load_machine_limits(cpu_model(), c.threads);
+  if (c.profile)  // after the timed runs, so the latency is the same as without a profile
+    t.profile = profile_section(profile_steps(*run.exe, run.input, run.output, profile_policy(), limits, s));
+  if (limits)
     t.roofline = roofline_of(static_cast<double>(cost.total.flops()), static_cast<double>(cost.total.min_bytes),
                              working_set_bytes(static_cast<double>(cost.total.weight_bytes),
                                                static_cast<double>(cost.peak_activation_bytes)),

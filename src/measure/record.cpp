@@ -129,6 +129,24 @@ void write(json& j, const CacheSimSection& c) {
   put(j, "note", c.note);
 }
 
+json profile_groups_json(const std::vector<ProfileGroup>& gs) {
+  json a = json::array();
+  for (const auto& g : gs)
+    a.push_back({{"name", g.name}, {"steps", g.steps}, {"median_ms", g.median_ms}, {"share", g.share},
+                 {"gflops", g.gflops}, {"gbs", g.gbs}});
+  return a;
+}
+
+void write(json& j, const ProfileSection& p) {
+  j["per"] = "batch";
+  j["step_sum_ms"] = p.step_sum_ms;
+  j["end_to_end_ms"] = p.end_to_end_ms;
+  j["steps"] = p.steps;
+  j["step_timing"] = p.step_timing;
+  j["by_op_kind"] = profile_groups_json(p.by_op_kind);
+  j["by_node"] = profile_groups_json(p.by_node);
+}
+
 CostSection read_cost(const Fields& f) {
   return {f.count("macs"), f.count("flops"), f.count("params"), f.count("min_bytes"), f.count("peak_activation_bytes")};
 }
@@ -166,6 +184,50 @@ CountersSection read_counters(const Fields& f) {
   c.cycles = f.count("cycles");
   c.instructions = f.count("instructions");
   return c;
+}
+
+// A profile's groups under `key` ("profile.by_op_kind[2].median_ms" in errors).
+std::vector<ProfileGroup> read_profile_groups(const json& j, const std::string& key) {
+  if (!j.is_array() || j.size() > kMaxRecordProfileGroups)
+    throw UsageError(fmt::format("record field {} is not an array of at most {} groups", key, kMaxRecordProfileGroups));
+  std::vector<ProfileGroup> out;
+  for (size_t i = 0; i < j.size(); ++i) {
+    const std::string at = fmt::format("{}[{}]", key, i);
+    if (!j[i].is_object()) throw UsageError("record field " + at + " is not an object");
+    const Fields f(j[i], at + ".");
+    ProfileGroup g;
+    g.name = f.text("name");
+    if (g.name.empty()) throw UsageError("record field " + at + ".name is missing or empty");
+    auto required = [&](const char* k, double hi) {
+      auto v = f.number(k, 0, hi);
+      if (!v) throw UsageError(fmt::format("record field {}.{} is missing", at, k));
+      return *v;
+    };
+    g.steps = static_cast<int64_t>(required("steps", kMaxRecordRuns));
+    g.median_ms = required("median_ms", kMaxRecordMs);
+    g.share = required("share", 1.0 + 1e-6);
+    g.gflops = f.count("gflops").value_or(0);
+    g.gbs = f.count("gbs").value_or(0);
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
+ProfileSection read_profile(const Fields& f, const json& j) {
+  ProfileSection p;
+  auto required = [&](const char* k) {
+    auto v = f.number(k, 0, kMaxRecordMs);
+    if (!v) throw UsageError(fmt::format("record field profile.{} is missing", k));
+    return *v;
+  };
+  p.step_sum_ms = required("step_sum_ms");
+  p.end_to_end_ms = required("end_to_end_ms");
+  p.steps = static_cast<int64_t>(f.number("steps", 0, kMaxRecordRuns).value_or(0));
+  p.step_timing = f.text("step_timing");
+  if (!f.find("by_op_kind")) throw UsageError("record field profile.by_op_kind is missing");
+  p.by_op_kind = read_profile_groups(j["by_op_kind"], "profile.by_op_kind");
+  if (f.find("by_node")) p.by_node = read_profile_groups(j["by_node"], "profile.by_node");
+  return p;
 }
 
 CacheSimSection read_cache_sim(const Fields& f) {
@@ -210,6 +272,7 @@ void to_json(nlohmann::json& j, const MeasurementRecord& r) {
   if (r.cache_sim) write(section_of(j, "cache_sim"), *r.cache_sim);
   else if (!j.contains("cache_sim")) j["cache_sim"] = nullptr;
   if (r.compiled) section_of(j, "compiled")["winograd_convs"] = r.compiled->winograd_convs;
+  if (r.profile) write(section_of(j, "profile"), *r.profile);
   if (!r.backend_facts.empty() || (j.contains("environment") && j["environment"].is_object())) {
     json facts = json::object();
     for (const auto& [k, v] : r.backend_facts) facts[k] = v;
@@ -256,6 +319,7 @@ void from_json(const nlohmann::json& j, MeasurementRecord& r) {
   if (auto s = f.section("cache_sim")) r.cache_sim = read_cache_sim(*s);
   if (auto s = f.section("compiled"))
     r.compiled = CompiledSection{static_cast<int64_t>(s->number("winograd_convs", 0, kMaxRecordRuns).value_or(0))};
+  if (auto s = f.section("profile")) r.profile = read_profile(*s, j["profile"]);
   // The environment is kept as measured; only its backend facts are read.
   if (const json* env = f.find("environment"); env && env->is_object() && env->contains("backend_facts") &&
                                                 (*env)["backend_facts"].is_object())

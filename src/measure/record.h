@@ -59,6 +59,20 @@ struct CompiledSection {  // compiled.*: what the backend compiled that changes 
   int64_t winograd_convs = 0;
 };
 
+// profile.*: with profile=1, where one batch run's time goes (step medians
+// summed by op kind and by graph node; measure/step_profile.h).
+struct ProfileGroup {
+  std::string name;  // an op kind ("depthwise") or a graph node
+  int64_t steps = 0;
+  double median_ms = 0, share = 0, gflops = 0, gbs = 0;
+};
+struct ProfileSection {
+  double step_sum_ms = 0, end_to_end_ms = 0;  // per batch run
+  int64_t steps = 0;
+  std::string step_timing;  // the backend's words on what a step holds
+  std::vector<ProfileGroup> by_op_kind, by_node;
+};
+
 struct MeasurementRecord {
   std::string descriptor, status, error;  // status: ok or failed
   std::optional<LatencyStats> latency_ms;
@@ -68,6 +82,7 @@ struct MeasurementRecord {
   std::optional<CountersSection> counters;
   std::optional<CacheSimSection> cache_sim;  // written as null when absent
   std::optional<CompiledSection> compiled;
+  std::optional<ProfileSection> profile;  // absent without profile=1
   // environment.backend_facts: library versions, ISA, threads, as the backend
   // says (a value that is not a string is kept as its JSON text). The rest of
   // `environment` is kept as measured in `json`.
@@ -82,10 +97,14 @@ struct MeasurementRecord {
 };
 
 // Bounds a record's numbers must lie in: a latency between a picosecond and
-// ~30 years, counts non-negative and far below overflow, at most 16 memory
-// levels (L1..L3 and DRAM on any machine).
-inline constexpr double kMinRecordMs = 1e-9, kMaxRecordMs = 1e12, kMaxRecordCount = 1e30, kMaxRecordRuns = 1e15;
+// ~30 years, counts non-negative and at most 1e18 (an exa-count: far above any
+// network's MACs or misses, and below int64's 9.2e18, so the store's INTEGER
+// columns hold every count exactly), at most 16 memory levels (L1..L3 and DRAM
+// on any machine).
+inline constexpr double kMinRecordMs = 1e-9, kMaxRecordMs = 1e12, kMaxRecordCount = 1e18, kMaxRecordRuns = 1e15;
 inline constexpr size_t kMaxRecordLevels = 16;
+// A profile's groups: far more than the graph nodes of any network formbench builds.
+inline constexpr size_t kMaxRecordProfileGroups = 100000;
 
 void to_json(nlohmann::json& j, const MeasurementRecord& r);
 // UsageError "record field per_image_ms.median is not a number" (and the

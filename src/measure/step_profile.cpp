@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <chrono>
+#include <cmath>
 #include <map>
 
 #include "common/error.h"
@@ -81,7 +82,7 @@ std::string roof_bound(double flops, double bytes, const MachineLimits& m) {
 }
 
 StepProfile profile_steps(Executable& exe, const Tensor& input, Tensor& output, const StatsPolicy& policy,
-                          const std::optional<MachineLimits>& limits) {
+                          const std::optional<MachineLimits>& limits, const std::optional<Summary>& end_to_end) {
   const std::vector<StepRecord>& records = exe.steps();
   if (records.empty()) throw Error("internal: this compiled program keeps no step records to profile");
   std::vector<std::vector<double>> per_step(records.size());
@@ -101,6 +102,7 @@ StepProfile profile_steps(Executable& exe, const Tensor& input, Tensor& output, 
 
   StepProfile p;
   p.machine_known = limits.has_value();
+  p.step_timing = exe.step_timing();
   for (size_t i = 0; i < records.size(); ++i) {
     StepProfileRow r;
     r.record = records[i];
@@ -118,6 +120,10 @@ StepProfile profile_steps(Executable& exe, const Tensor& input, Tensor& output, 
 
   // The normal run(), timed as `measure` times it (statistics.h).
   using Clock = std::chrono::steady_clock;
+  if (end_to_end) {
+    p.end_to_end_s = *end_to_end;
+    return p;
+  }
   p.end_to_end_s = sample_until_stable(
       [&] {
         const auto t0 = Clock::now();
@@ -167,7 +173,24 @@ nlohmann::json to_json(const StepProfile& p) {
            {{"step_sum_ms", p.step_sum_s * 1e3},
             {"end_to_end", summary_json(p.end_to_end_s)},
             {"per_step_overhead_ms", (p.step_sum_s - e2e) * 1e3},
-            {"step_sum_over_end_to_end", e2e > 0 ? p.step_sum_s / e2e : 0}}}};
+            {"step_sum_over_end_to_end", e2e > 0 ? p.step_sum_s / e2e : 0},
+            {"step_timing", p.step_timing}}}};
+}
+
+ProfileSection profile_section(const StepProfile& p) {
+  ProfileSection s;
+  s.step_sum_ms = p.step_sum_s * 1e3;
+  s.end_to_end_ms = p.end_to_end_s.median * 1e3;
+  s.steps = static_cast<int64_t>(p.steps.size());
+  s.step_timing = p.step_timing;
+  auto groups = [](const std::vector<GroupRow>& gs) {
+    std::vector<ProfileGroup> out;
+    for (const auto& g : gs) out.push_back({g.name, g.steps, g.median_s * 1e3, g.share, g.gflops, g.gbs});
+    return out;
+  };
+  s.by_op_kind = groups(p.by_kind);
+  s.by_node = groups(p.by_node);
+  return s;
 }
 
 std::string render_text(const StepProfile& p) {
@@ -194,12 +217,20 @@ std::string render_text(const StepProfile& p) {
   groups("By op kind:", p.by_kind);
   groups("By graph node (layout and output reorders together as '(reorders)'):", p.by_node);
   const double e2e = p.end_to_end_s.median;
+  const double ratio = e2e > 0 ? p.step_sum_s / e2e : 0;
   t += fmt::format(
-      "\nSum of step medians {} ms; end-to-end run() median {} ms [{}, {}] (n={}): the steps sum to {:.1f}% of it. "
-      "The difference ({:+.4f} ms) is per-step overhead of the profiling mode (a wait and two clock reads per step, "
-      "no overlap between steps), not work of the network.\n",
-      ms(p.step_sum_s), ms(e2e), ms(p.end_to_end_s.ci_low), ms(p.end_to_end_s.ci_high), p.end_to_end_s.n,
-      e2e > 0 ? 100 * p.step_sum_s / e2e : 0, (p.step_sum_s - e2e) * 1e3);
+      "\nSum of step medians {} ms; end-to-end run() median {} ms [{}, {}] (n={}): the steps sum to {:.1f}% of it "
+      "(difference {:+.4f} ms). {}\n",
+      ms(p.step_sum_s), ms(e2e), ms(p.end_to_end_s.ci_low), ms(p.end_to_end_s.ci_high), p.end_to_end_s.n, 100 * ratio,
+      (p.step_sum_s - e2e) * 1e3, p.step_timing);
+  if (e2e > 0 && std::abs(ratio - 1) > kStepSumTolerance)
+    t += fmt::format("The steps {} {:.0f}% of the end-to-end latency: {}.\n", ratio < 1 ? "miss" : "add",
+                     100 * std::abs(ratio - 1),
+                     ratio < 1 ? "that much of run()'s time is outside every step (see above), so shares are of the "
+                                 "stepped time only"
+                               : "the profiled run is that much slower than run() (the profiling mode's own cost: "
+                                 "a wait or profiler callbacks at every op), so read the shares, not the absolute "
+                                 "times");
   if (!p.machine_known)
     t += "Bounds are 'unknown': no machine limits are cached for this CPU and thread count (run `formbench machine`).\n";
   return t;

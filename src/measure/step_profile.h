@@ -13,6 +13,7 @@
 
 #include "backends/backend.h"
 #include "measure/machine_probe.h"
+#include "measure/record.h"
 #include "measure/statistics.h"
 
 namespace fb {
@@ -40,21 +41,30 @@ struct StepProfile {
   double step_sum_s = 0;  // sum of the step medians
   Summary end_to_end_s;   // run(), timed as `measure` times it
   bool machine_known = false;
+  std::string step_timing;  // the backend's words: what a step holds, what only the end-to-end holds
 };
+
+// Beyond this relative gap between the step sum and the end-to-end latency,
+// the summary says that the steps miss (or add) that much.
+inline constexpr double kStepSumTolerance = 0.15;
 
 // The policy profiles run under: the measurement policy's rules with a
 // shorter budget (each profiled run waits after every step).
 StatsPolicy profile_policy();
 
-// Times `exe`'s steps (exe.steps() must not be empty) and its run().
+// Times `exe`'s steps (exe.steps() must not be empty) and its run(), unless
+// the caller already timed run() (`end_to_end`, as `measure` does).
 // `limits` empty: every bound is "unknown".
 StepProfile profile_steps(Executable& exe, const Tensor& input, Tensor& output, const StatsPolicy& policy,
-                          const std::optional<MachineLimits>& limits);
+                          const std::optional<MachineLimits>& limits,
+                          const std::optional<Summary>& end_to_end = std::nullopt);
 
 // "compute" or the memory level that bounds `flops` over `bytes` on `m`.
 std::string roof_bound(double flops, double bytes, const MachineLimits& m);
 
 nlohmann::json to_json(const StepProfile& p);
+// What a measurement with profile=1 stores (record.h): the sums and groups.
+ProfileSection profile_section(const StepProfile& p);
 std::string render_text(const StepProfile& p);
 
 }  // namespace fb

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <set>
 
+#include "report/profile_breakdown.h"
 #include "report/stats.h"
 
 namespace fb::report {
@@ -188,6 +189,8 @@ Analysis analyse(const Dataset& d, const BackendRoles& roles) {
     }
     a.findings.push_back({"Width-scaling exponent (latency ∝ width^k)", text, n});
   }
+  // Why it is faster: one line per configuration profiled on both roles.
+  for (const auto& c : profile_comparisons(d, roles)) a.findings.push_back(profile_finding(c, roles));
   return a;
 }
 

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/memory_roofs.h"
+#include "measure/record.h"
 #include "models/descriptor.h"
 #include "report/ll_geometry.h"
 
@@ -20,7 +21,7 @@ namespace fb::report {
 // A unit of a sweep (schema version 3): the rows one figure set draws.
 struct StoredExperiment {
   std::string sweep, name;  // "quick", "depth"
-  std::string kind;         // depth, width, cache, zoo, ablation, isa, other
+  std::string kind;         // depth, width, cache, zoo, ablation, isa, profile, other
   bool unassigned = false;  // rows that no experiment claims (stores before version 3)
   std::string label() const;  // "quick/depth" or "unassigned"
 };
@@ -51,6 +52,7 @@ struct Measurement {
   // The backend's facts (library versions, ISA, threads), as recorded.
   std::vector<std::pair<std::string, std::string>> backend_facts;
   double foreign_cpu_pct = 0;
+  std::optional<ProfileSection> profile;  // with profile=1: one batch run's time by op kind and node
 
   // The descriptor without the backend: two measurements with the same key
   // differ only in the backend that ran them.

@@ -16,6 +16,7 @@
 #include "common/utf8.h"
 #include "report/escape.h"
 #include "report/miss_source.h"
+#include "report/profile_breakdown.h"
 #include "report/roofline.h"
 
 namespace fb::report {
@@ -443,6 +444,14 @@ std::vector<Figure> draw_figures(const Dataset& d, const Analysis&, const Backen
     if (ex.kind == "zoo" || any) bars(zoo_figure(sub, roles, dir, stem("fig5_zoo_" + slug), suffix));
     if (ex.kind == "ablation" || any) bars(ablation_figure(sub, roles, dir, stem("fig7_ablation_" + slug), suffix));
     if (ex.kind == "isa" || any) bars(isa_figure(sub, dir, stem("fig8_isa_" + slug), suffix));
+    if (ex.kind == "profile" || any) {
+      const auto pairs = profile_comparisons(sub, roles);
+      if (pairs.empty() && !any)
+        add({stem("fig9_profile_" + slug), label, "Where the time goes" + suffix, "", false,
+             "no configuration profiled (profile=1) on both " + roles.native + " and " + roles.accelerated, 0});
+      for (const auto& c : pairs)
+        bars(profile_figure(c, roles, dir, stem("fig9_profile_" + slug + "_" + file_slug(c.subject)), suffix));
+    }
     if (figs.size() == first)
       add({stem("none_" + slug), label, "Experiment " + label, "", false,
            "its rows fit no figure (kind '" + ex.kind + "')", 0});

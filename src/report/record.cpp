@@ -75,6 +75,7 @@ Measurement measurement_from_record(const std::string& descriptor, const json& r
   m.foreign_cpu_pct = rec.foreign_cpu_pct.value_or(0);
   m.winograd_convs = rec.compiled ? rec.compiled->winograd_convs : 0;
   m.backend_facts = rec.backend_facts;
+  m.profile = rec.profile;
   return m;
 }
 

@@ -57,7 +57,7 @@ std::vector<Config> expand(const SweepSpec& spec, int64_t cores) {
                 Config c{"", g.name, {experiment_name(g)}, m, backend, batch, t == 0 ? cores : t, isa, sim};
                 // The spec keeps batch and threads within int (spec.cpp).
                 c.descriptor = MeasureConfig{m, backend, static_cast<int>(batch), static_cast<int>(c.threads), isa,
-                                             sim, env}
+                                             sim, env, g.profile}
                                    .str();
                 // Measured once, and a member of every experiment that asks for it.
                 if (auto [it, fresh] = seen.emplace(c.descriptor, grid.size()); !fresh) {

@@ -91,6 +91,15 @@ SweepGroup zoo_group(std::vector<std::string> models, std::vector<std::string> b
   return g;
 }
 
+// Where the time goes: one configuration per pattern, profiled step by step
+// on both roles (profile=1: the same timed latency plus the per-step
+// profile). Its own experiment, so no other row or key changes.
+SweepGroup profile_group(int64_t depth, int64_t width, int64_t res) {
+  SweepGroup g = pattern_group("profile", {depth}, {width}, {res}, {1});
+  g.profile = true;
+  return g;
+}
+
 // One engine switch off at a time, every pattern, one mid-sized network.
 SweepGroup ablation_group() { return pattern_group("ablation", {20}, {64}, {112}, {1}, kAblation); }
 
@@ -121,6 +130,8 @@ SweepSpec quick() {
   // grid measures it: stored once, a member of both experiments).
   g.push_back(pattern_group("ablation", {10}, {32}, {64}, {1},
                             {"onednn", "onednn:nofuse", "onednn:nofold", "onednn:plain"}, {"bottleneck", "dw_bottleneck"}));
+  // The depth grid's smallest network (~2 s a configuration with its profile).
+  g.push_back(profile_group(10, 32, 64));
   return make("quick", g);
 }
 
@@ -161,6 +172,8 @@ SweepSpec preset(const std::string& name) {
     for (auto& c : cache_groups()) g.push_back(c);
     g.push_back(zoo);
     g.push_back(ablation_group());
+    // The depth grid's depth-20 network, the one `formbench profile` examples use.
+    g.push_back(profile_group(20, 32, 112));
     return make(name, g);
   }
   if (name == "quick") return quick();

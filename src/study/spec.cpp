@@ -24,7 +24,7 @@ namespace {
 
 const std::vector<std::string> kGroupKeys = {"name",    "models",  "patterns", "depth", "width",     "res",
                                              "batch",   "backends", "threads", "isa",   "cache_sim", "env",
-                                             "experiment", "kind"};
+                                             "experiment", "kind", "profile"};
 const std::vector<std::string> kMeasureKeys = {"timeout", "min_runs", "min_time", "args"};
 const std::vector<std::string> kTopKeys = {"name", "measure", "defaults", "group"};
 
@@ -152,6 +152,10 @@ class Parser {
             fail(node, "backend '" + b + "' is not of the form NAME or NAME:VARIANT");
       } else if (key == "isa") {
         g.isas = tokens(node, key, "_", "an ISA name such as \"avx2\" or \"avx512_core\"");
+      } else if (key == "profile") {
+        auto b = node.value_exact<bool>();
+        if (!b) fail(node, "'profile' must be true or false");
+        g.profile = *b;
       } else if (key == "cache_sim") {
         if (auto b = node.value_exact<bool>()) {
           g.cache_sims = *b ? std::vector<std::string>{"host"} : std::vector<std::string>{};
@@ -290,12 +294,13 @@ class Parser {
 }  // namespace
 
 const std::vector<std::string>& experiment_kinds() {
-  static const std::vector<std::string> k = {"depth", "width", "cache", "zoo", "ablation", "isa", "other"};
+  static const std::vector<std::string> k = {"depth", "width", "cache", "zoo", "ablation", "isa", "profile", "other"};
   return k;
 }
 
 std::string experiment_kind(const SweepGroup& g) {
   if (!g.kind.empty()) return g.kind;
+  if (g.profile) return "profile";
   if (!g.cache_sims.empty()) return "cache";
   for (const auto& b : g.backends)
     if (b.find(':') != std::string::npos) return "ablation";

@@ -29,6 +29,7 @@ struct SweepGroup {
   std::vector<std::string> isas;      // empty = no cap (no isa field)
   std::vector<std::string> cache_sims;  // empty = off; "host", "i5-7600k", "SIZE,ASSOC,LINE"
   std::vector<std::pair<std::string, std::string>> env;  // env.NAME=value fields
+  bool profile = false;  // profile=1: each configuration also stores its per-step profile
 };
 
 // How the runner treats each configuration. The measurer's own stopping rule
@@ -48,10 +49,10 @@ struct SweepSpec {
   MeasurePolicy measure;
 };
 
-// depth, width, cache, zoo, ablation, isa, other.
+// depth, width, cache, zoo, ablation, isa, profile, other.
 const std::vector<std::string>& experiment_kinds();
 inline std::string experiment_name(const SweepGroup& g) { return g.experiment.empty() ? g.name : g.experiment; }
-// The group's kind, or inferred: cache_sim set -> cache; a backend variant
+// The group's kind, or inferred: profile -> profile; cache_sim set -> cache; a backend variant
 // (onednn:nofuse) -> ablation; several isa values -> isa; several depths ->
 // depth; several widths -> width; named models only -> zoo; else other.
 std::string experiment_kind(const SweepGroup& g);

@@ -9,6 +9,8 @@
 namespace fb::study {
 namespace {
 
+// Exact for every count a record can hold (from_json bounds them by
+// kMaxRecordCount, below int64's range).
 std::optional<int64_t> whole(const std::optional<double>& v) {
   if (!v) return std::nullopt;
   return static_cast<int64_t>(*v);

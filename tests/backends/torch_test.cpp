@@ -10,6 +10,7 @@
 
 #include "backends/backend.h"
 #include "backends/compare.h"
+#include "backends/torch/jit_steps.h"
 #include "backends/torch/torch_backend.h"
 #include "common/error.h"
 #include "graph/builder.h"
@@ -198,6 +199,115 @@ TEST(Torch, RejectsVariantsAndIsaCaps) {
     } catch (const UsageError& e) {
       EXPECT_NE(std::string(e.what()).find("cannot cap its instruction set (got isa=avx2)"), std::string::npos) << e.what();
     }
+  }
+}
+
+
+// --- per-step profiles -------------------------------------------------------
+
+namespace profile_test {
+
+// conv3x3+BN+ReLU, depthwise 3x3+BN, 1x1 conv, residual add, pool, classifier.
+Graph small_known() {
+  GraphBuilder b("known", Shape{1, 16, 12, 12});
+  ValueId x = b.conv_bn_act(b.input(), conv(16, 3).pad(1), ActKind::ReLU, "c3");
+  ValueId y = b.conv_bn_act(x, conv(16, 3).pad(1).groups(16), std::nullopt, "dw");
+  y = b.conv(y, conv(16, 1), "pw");
+  return b.finish(b.linear(b.flatten(b.global_avg_pool(b.add(y, x))), 10));
+}
+
+// Every step's covered nodes are real nodes, named as in the graph; every
+// node but the input is covered. Eager covers each exactly once, one node a step.
+void expect_steps_cover_graph(const std::string& backend, const Graph& g, const std::string& what) {
+  const auto exe = compile(backend, g);
+  const std::vector<StepRecord>& steps = exe->steps();
+  ASSERT_FALSE(steps.empty()) << what;
+  std::vector<int> covered(g.nodes.size(), 0);
+  for (const StepRecord& s : steps) {
+    EXPECT_FALSE(s.impl.empty()) << what;
+    EXPECT_FALSE(s.op_group.empty()) << what;
+    if (backend == "torch") EXPECT_EQ(s.covers.size(), 1u) << what;
+    for (const CoveredNode& c : s.covers) {
+      ASSERT_GT(c.node, 0) << what;
+      ASSERT_LT(static_cast<size_t>(c.node), g.nodes.size()) << what;
+      EXPECT_EQ(c.name, g.nodes[static_cast<size_t>(c.node)].name) << what;
+      ++covered[static_cast<size_t>(c.node)];
+    }
+  }
+  for (size_t i = 1; i < g.nodes.size(); ++i) {
+    EXPECT_GE(covered[i], 1) << g.nodes[i].name << " uncovered, " << backend << " " << what;
+    if (backend == "torch") EXPECT_EQ(covered[i], 1) << g.nodes[i].name << " " << what;
+  }
+}
+
+}  // namespace profile_test
+
+TEST(TorchProfile, EveryStepCoversRealNodesAndEveryNodeIsCovered) {
+  for (const char* backend : kBackends)
+    for (const char* p : kPatterns) {
+      const std::string model = std::string("pattern:") + p + " depth=2 width=16 res=16 classes=10";
+      profile_test::expect_steps_cover_graph(backend, parse_model(model).build(1), model);
+    }
+  for (const char* backend : kBackends) profile_test::expect_steps_cover_graph(backend, profile_test::small_known(), "known");
+}
+
+// Eager: one step per node, grouped by op kind; the conv's time goes to a
+// convolution kernel; MACs are the cost model's per node.
+TEST(TorchProfile, EagerOpKindsOfAKnownModel) {
+  const Graph g = profile_test::small_known();
+  const auto exe = compile("torch", g);
+  std::vector<std::string> kinds;
+  for (const StepRecord& s : exe->steps()) kinds.push_back(s.op_group);
+  const std::vector<std::string> want = {"conv 3x3", "BN",      "eltwise", "depthwise", "BN",   "conv 1x1",
+                                         "eltwise",  "pooling", "other",   "other"};
+  EXPECT_EQ(kinds, want);
+  const StepRecord& first = exe->steps().front();
+  EXPECT_NE(first.impl.find("conv"), std::string::npos) << first.impl;
+  EXPECT_EQ(first.macs, cost_of(g).nodes[1].macs);
+  int64_t macs = 0;
+  for (const StepRecord& s : exe->steps()) macs += s.macs;
+  EXPECT_EQ(macs, cost_of(g).total.macs);
+}
+
+// torch-jit: freeze folds each BN into its conv, so the BN nodes have no op
+// of their own and join their conv's step, which leads with the conv; the
+// first node-computing step is the first conv (a layout conversion that
+// optimize_for_inference put before it covers no node).
+TEST(TorchProfile, JitFoldedBatchNormJoinsItsConvStep) {
+  const Graph g = profile_test::small_known();
+  const auto exe = compile("torch-jit", g);
+  int folded = 0;
+  for (const StepRecord& s : exe->steps())
+    for (const CoveredNode& c : s.covers)
+      if (g.node(c.node).op == OpKind::BatchNorm) {
+        EXPECT_EQ(c.how, torchscript::kNoOwnOp) << exe->explain();
+        EXPECT_EQ(g.node(s.covers.front().node).op, OpKind::Conv) << s.impl;
+        ++folded;
+      }
+  EXPECT_EQ(folded, 2);
+  const auto& steps = exe->steps();
+  const auto first = std::find_if(steps.begin(), steps.end(), [](const StepRecord& s) { return !s.covers.empty(); });
+  ASSERT_NE(first, steps.end());
+  EXPECT_EQ(first->op_group, "conv 3x3");
+  for (auto s = steps.begin(); s != first; ++s) EXPECT_EQ(s->op_group, "reorder") << s->impl;
+}
+
+// The profiling mode computes what run() computes and times every step.
+TEST(TorchProfile, ProfiledRunTimesEveryStepAndComputesTheSame) {
+  const Graph g = parse_model("pattern:dw_bottleneck depth=2 width=16 res=16 classes=10").build(2);
+  for (const char* backend : kBackends) {
+    const auto exe = compile(backend, g);
+    const Tensor in = make_input(g.input_shape(), 3);
+    Tensor a(g.output_shape()), b(g.output_shape());
+    exe->run(in.ptr(), a.ptr());
+    const size_t n = exe->steps().size();
+    for (int i = 0; i < 3; ++i) {
+      const std::vector<double> t = exe->run_profiled(in.ptr(), b.ptr());
+      ASSERT_EQ(t.size(), n) << backend;
+      for (double x : t) EXPECT_GE(x, 0.0) << backend;
+    }
+    EXPECT_EQ(a.data, b.data) << backend;
+    EXPECT_FALSE(exe->step_timing().empty()) << backend;
   }
 }
 

@@ -39,13 +39,15 @@ Result run_stdout(const std::string& env, const std::string& args) {
   return run_command(env + " " + std::string(FORMBENCH_BIN) + " " + args + " 2>/dev/null");
 }
 
-// profile --json on a small network: every step with its time, shares that
-// add up, every node covered, the step sum set against the end-to-end
-// latency; with no machine probe cached, every bound is "unknown".
-TEST(Cli, ProfileJsonHasEveryStepSharesAndTheSummary) {
+// profile --json on a small network, on every backend with a profiler:
+// every step with its time, shares that add up, every node covered once, the
+// step sum set against the end-to-end latency; with no machine probe
+// cached, every bound is "unknown".
+void expect_profile_json(const std::string& backend) {
+  SCOPED_TRACE(backend);
   Result r = run_stdout("FORMBENCH_MACHINE_FILE=/nonexistent/formbench-machine.json",
-                        "profile 'pattern:bottleneck depth=2 width=32 res=16 classes=10' --backend onednn "
-                        "--threads 1 --json");
+                        "profile 'pattern:bottleneck depth=2 width=32 res=16 classes=10' --backend " + backend +
+                            " --threads 1 --json");
   ASSERT_EQ(r.code, 0) << r.out;
   const auto j = nlohmann::json::parse(r.out);
   const auto& steps = j.at("steps");
@@ -76,7 +78,23 @@ TEST(Cli, ProfileJsonHasEveryStepSharesAndTheSummary) {
   const double e2e = sum.at("end_to_end").at("median_ms").get<double>();
   EXPECT_GT(e2e, 0.0);
   EXPECT_NEAR(sum.at("per_step_overhead_ms").get<double>(), sum_ms - e2e, 1e-9 * sum_ms);
+  EXPECT_FALSE(sum.at("step_timing").get<std::string>().empty());
   EXPECT_EQ(j.at("machine_probed"), false);
+}
+
+TEST(Cli, ProfileJsonHasEveryStepSharesAndTheSummary) {
+  for (const char* backend : {"onednn", "torch", "torch-jit"}) expect_profile_json(backend);
+}
+
+// The eager framework's steps are its graph nodes, BN and ReLU apart from the conv.
+TEST(Cli, ProfileTorchGroupsEagerNodesByOpKind) {
+  Result r = run_stdout("", "profile 'pattern:dw_bottleneck depth=1 width=16 res=16 classes=10' --backend torch --json");
+  ASSERT_EQ(r.code, 0) << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  std::set<std::string> kinds;
+  for (const auto& k : j.at("by_op_kind")) kinds.insert(k.at("name").get<std::string>());
+  for (const char* k : {"conv 1x1", "depthwise", "BN", "eltwise", "pooling"}) EXPECT_TRUE(kinds.count(k)) << k << " " << r.out;
+  EXPECT_FALSE(kinds.count("reorder")) << r.out;
 }
 
 TEST(Cli, ProfileTextSaysWhatTheStepSumDifferenceIs) {
@@ -97,7 +115,7 @@ TEST(Cli, ProfileBadInputIsOneLineAndExitTwo) {
   EXPECT_NE(batch.out.find("out of range"), std::string::npos) << batch.out;
   Result none = run(m + " --backend reference");
   EXPECT_EQ(none.code, 2) << none.out;
-  EXPECT_NE(none.out.find("backend 'reference' has no per-step profiler yet; profile works on: onednn"),
+  EXPECT_NE(none.out.find("backend 'reference' has no per-step profiler yet; profile works on: onednn, torch, torch-jit"),
             std::string::npos) << none.out;
   Result variant = run(m + " --backend onednn:nosuch");
   EXPECT_EQ(variant.code, 2) << variant.out;

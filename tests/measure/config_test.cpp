@@ -36,6 +36,29 @@ TEST(MeasureConfig, RoundTripsOptionalFields) {
   EXPECT_EQ(c.env[0].second, "glibc.malloc.mmap_threshold=4294967296");
 }
 
+// profile=1 is a run field: canonical after cache_sim, before env.*; 0 is
+// never written, so a descriptor without a profile keeps its store key.
+TEST(MeasureConfig, ProfileIsARunFieldWrittenOnlyWhenOn) {
+  const std::string base = "pattern:standard depth=3 width=16 res=32 classes=10 backend=torch batch=2 threads=1";
+  MeasureConfig on = MeasureConfig::parse(base + " env.OMP_PROC_BIND=true profile=1 cache_sim=host");
+  EXPECT_TRUE(on.profile);
+  EXPECT_EQ(on.str(), base + " cache_sim=host profile=1 env.OMP_PROC_BIND=true");
+  EXPECT_EQ(MeasureConfig::parse(on.str()).str(), on.str());
+  MeasureConfig off = MeasureConfig::parse(base + " profile=0");
+  EXPECT_FALSE(off.profile);
+  EXPECT_EQ(off.str(), base);
+  EXPECT_FALSE(MeasureConfig::parse(base).profile);
+  const RunFields f = RunFields::split(Descriptor::parse(base + " profile=1"));
+  EXPECT_EQ(f.profile, "1");
+  EXPECT_FALSE(f.model.get("profile"));  // a run field, not a model knob
+  try {
+    MeasureConfig::parse(base + " profile=yes");
+    ADD_FAILURE() << "profile=yes accepted";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("profile=yes must be 0 or 1"), std::string::npos) << e.what();
+  }
+}
+
 TEST(MeasureConfig, BadDescriptorsSayWhatIsWrong) {
   struct Case {
     const char* text;

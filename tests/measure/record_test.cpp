@@ -140,5 +140,69 @@ TEST(Record, ABadFieldOfASectionIsNamed) {
   EXPECT_THROW(many.get<MeasurementRecord>(), UsageError);
 }
 
+
+MeasurementRecord profiled_record() {
+  MeasurementRecord r = full_record();
+  ProfileSection& p = r.profile.emplace();
+  p.step_sum_ms = 3.5, p.end_to_end_ms = 3.8, p.steps = 12;
+  p.step_timing = "A step is one primitive.";
+  p.by_op_kind = {{"depthwise", 4, 2.0, 2.0 / 3.5, 8.5, 12.0}, {"conv 1x1", 8, 1.5, 1.5 / 3.5, 40, 9}};
+  p.by_node = {{"block1.dw", 1, 0.5, 0.5 / 3.5, 8, 12}};
+  return r;
+}
+
+// profile=1's section: written under profile.*, read back typed.
+TEST(Record, TheProfileSectionRoundTrips) {
+  const json j = profiled_record();
+  EXPECT_EQ(j["profile"]["per"], "batch");
+  EXPECT_EQ(j["profile"]["by_op_kind"][0]["name"], "depthwise");
+  EXPECT_DOUBLE_EQ(j["profile"]["step_sum_ms"].get<double>(), 3.5);
+  const MeasurementRecord r = j.get<MeasurementRecord>();
+  ASSERT_TRUE(r.profile);
+  EXPECT_EQ(r.profile->steps, 12);
+  EXPECT_EQ(r.profile->end_to_end_ms, 3.8);
+  EXPECT_EQ(r.profile->step_timing, "A step is one primitive.");
+  ASSERT_EQ(r.profile->by_op_kind.size(), 2u);
+  EXPECT_EQ(r.profile->by_op_kind[1].name, "conv 1x1");
+  EXPECT_EQ(r.profile->by_op_kind[1].steps, 8);
+  EXPECT_EQ(r.profile->by_op_kind[1].median_ms, 1.5);
+  EXPECT_EQ(r.profile->by_op_kind[1].gflops, 40);
+  ASSERT_EQ(r.profile->by_node.size(), 1u);
+  EXPECT_EQ(r.profile->by_node[0].name, "block1.dw");
+  EXPECT_FALSE(json(full_record()).contains("profile"));  // no profile=1, no section
+  EXPECT_FALSE(json(full_record()).get<MeasurementRecord>().profile);
+}
+
+TEST(Record, AMalformedProfileIsNamed) {
+  struct Case {
+    const char* pointer;
+    json value;
+    const char* expect;
+  };
+  for (const Case& c : std::initializer_list<Case>{
+           {"/profile", "fast", "record field profile is not an object"},
+           {"/profile/step_sum_ms", -1, "record field profile.step_sum_ms is -1, outside"},
+           {"/profile/end_to_end_ms", nullptr, "record field profile.end_to_end_ms is missing"},
+           {"/profile/by_op_kind", nullptr, "record field profile.by_op_kind is missing"},
+           {"/profile/by_op_kind", json::object(), "record field profile.by_op_kind is not an array"},
+           {"/profile/by_op_kind/1", 3, "record field profile.by_op_kind[1] is not an object"},
+           {"/profile/by_op_kind/0/name", "", "record field profile.by_op_kind[0].name is missing or empty"},
+           {"/profile/by_op_kind/0/name", 7, "record field profile.by_op_kind[0].name is not a string"},
+           {"/profile/by_op_kind/0/median_ms", "1", "record field profile.by_op_kind[0].median_ms is not a number"},
+           {"/profile/by_op_kind/1/median_ms", nullptr, "record field profile.by_op_kind[1].median_ms is missing"},
+           {"/profile/by_op_kind/0/share", 2, "record field profile.by_op_kind[0].share is 2, outside"},
+           {"/profile/by_op_kind/0/steps", -4, "record field profile.by_op_kind[0].steps is -4, outside"},
+           {"/profile/by_node/0/gflops", -1, "record field profile.by_node[0].gflops is -1, outside"}}) {
+    json j = profiled_record();
+    j[json::json_pointer(c.pointer)] = c.value;
+    try {
+      j.get<MeasurementRecord>();
+      ADD_FAILURE() << "accepted " << c.pointer;
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find(c.expect), std::string::npos) << c.pointer << " -> " << e.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace fb

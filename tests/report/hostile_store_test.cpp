@@ -179,6 +179,8 @@ TEST_F(HostileStoreTest, EveryKindOfBadRowIsSkippedWithItsReason) {
       {ok_desc, record_with("/per_image_ms/median", 1e300), "per_image_ms.median is 1e+300, outside"},
       {ok_desc, record_with("/per_image_ms/ci95_low", -1), "per_image_ms.ci95_low is -1, outside"},
       {ok_desc, record_with("/cost/flops", -1), "cost.flops is -1, outside"},
+      // Would overflow the store's INTEGER column (int64) if it were read.
+      {ok_desc, record_with("/cost/macs", 1e19), "cost.macs is 1e+19, outside"},
       {ok_desc, record_with("/cache_sim", nlohmann::json{{"ll_misses", 1e31}}), "cache_sim.ll_misses is 1e+31, outside"},
       {ok_desc, record_with("/cache_sim", nlohmann::json{{"ll_misses", 5}, {"ll_geometry", "6291456,12"}}),
        "record field cache_sim.ll_geometry '6291456,12' is not SIZE,ASSOC,LINE in bytes"},
@@ -189,6 +191,9 @@ TEST_F(HostileStoreTest, EveryKindOfBadRowIsSkippedWithItsReason) {
       {ok_desc, record_with("/roofline/intensity", -0.5), "roofline.intensity is -0.5, outside"},
       {ok_desc, record_with("/latency_ms/n", 1e300), "latency_ms.n is 1e+300, outside"},
       {ok_desc, record_with("/foreign_cpu_pct", "lots"), "foreign_cpu_pct is not a number"},
+      {ok_desc, record_with("/profile", nlohmann::json{{"step_sum_ms", 1}}), "record field profile.end_to_end_ms is missing"},
+      {ok_desc, record_with("/profile", nlohmann::json{{"step_sum_ms", 1}, {"end_to_end_ms", 1}, {"by_op_kind", nlohmann::json::array({nlohmann::json{{"name", "BN"}}})}}),
+       "record field profile.by_op_kind[0].steps is missing"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.descriptor + " / " + c.record.substr(0, 80));

@@ -4,6 +4,7 @@
 // field, as composed before the run descriptor got one owner (measure/config.h).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <string>
@@ -49,9 +50,14 @@ std::map<std::string, std::vector<std::string>> expected() {
   return out;
 }
 
-std::vector<std::string> composed(const SweepSpec& spec) {
+// The grid's descriptors; those of profile groups (profile=1, added since
+// the file was written: new keys) go to `profiled` when it is given.
+std::vector<std::string> composed(const SweepSpec& spec, std::vector<std::string>* profiled = nullptr) {
   std::vector<std::string> out;
-  for (const auto& c : expand(spec, 4)) out.push_back(c.descriptor);
+  for (const auto& c : expand(spec, 4)) {
+    if (profiled && c.descriptor.find(" profile=1") != std::string::npos) profiled->push_back(c.descriptor);
+    else out.push_back(c.descriptor);
+  }
   return out;
 }
 
@@ -64,8 +70,19 @@ TEST(GridDescriptors, AreByteIdenticalToTheStoredKeys) {
   const auto want = expected();
   ASSERT_EQ(want.size(), 3u) << GRID_DESCRIPTORS_FILE;
   ASSERT_EQ(want.at("paper").size(), 432u);
-  EXPECT_EQ(composed(preset("quick")), want.at("quick"));
-  EXPECT_EQ(composed(preset("paper")), want.at("paper"));
+  for (const char* name : {"quick", "paper"}) {
+    std::vector<std::string> profiled;
+    EXPECT_EQ(composed(preset(name), &profiled), want.at(name)) << name;
+    // The profile experiment adds keys only: one per pattern and role, each
+    // a stored key of the depth grid with profile=1 appended.
+    EXPECT_EQ(profiled.size(), 12u) << name;
+    const auto& keys = want.at(name);
+    for (const auto& p : profiled) {
+      const std::string plain = p.substr(0, p.size() - std::string(" profile=1").size());
+      EXPECT_EQ(p.substr(plain.size()), " profile=1") << p;
+      EXPECT_NE(std::find(keys.begin(), keys.end(), plain), keys.end()) << p;
+    }
+  }
   EXPECT_EQ(composed(mixed_spec()), want.at("mixed"));
 }
 

@@ -3,6 +3,9 @@
 // it, and its accelerated runs are capped to what valgrind executes.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+
 #include "graph/cost.h"
 #include "study/grid.h"
 #include "study/presets.h"
@@ -35,6 +38,24 @@ TEST(Presets, QuickCacheExperimentHasBothBackendsAtTwoDepths) {
   for (const auto& c : expand(preset("quick"), 2))
     if (!c.cache_sim.empty()) ++per_backend[c.backend];
   EXPECT_EQ(per_backend, (std::map<std::string, int>{{"onednn", 2}, {"torch", 2}}));
+}
+
+// quick and paper profile one configuration per pattern on both roles, in
+// an experiment of their own (kind profile), so no other experiment changes.
+TEST(Presets, ProfileOneConfigurationPerPatternOnBothRoles) {
+  for (const char* name : {"quick", "paper"}) {
+    std::map<std::string, std::set<std::string>> roles;  // pattern -> backends
+    for (const auto& c : expand(preset(name), 2)) {
+      const bool profiled = c.descriptor.find(" profile=1") != std::string::npos;
+      EXPECT_EQ(profiled, c.experiments == std::vector<std::string>{"profile"}) << name << ": " << c.descriptor;
+      if (profiled) EXPECT_TRUE(roles[c.model.str()].insert(c.backend).second) << c.descriptor;
+    }
+    EXPECT_EQ(roles.size(), 6u) << name;
+    for (const auto& [model, backends] : roles)
+      EXPECT_EQ(backends, (std::set<std::string>{"torch", "onednn"})) << model;
+  }
+  for (const auto& [experiment, kind] : spec_experiments(preset("quick")))
+    if (experiment == "profile") EXPECT_EQ(kind, "profile");
 }
 
 }  // namespace

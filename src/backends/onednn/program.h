@@ -34,6 +34,7 @@ class Program final : public Executable {
   const std::vector<StepRecord>& steps() const override { return records; }
   // Each primitive timed alone: executed, then waited for. Not run()'s path.
   std::vector<double> run_profiled(const float* input, float* output) override;
+  std::string step_timing() const override;
   CompiledFacts compiled_facts() const override { return {winograd_convs}; }
   // The run's threads and the caller's input and output buffers.
   void bind(const float* input, float* output);

@@ -10,6 +10,11 @@
 #include <torch/nn/modules/linear.h>
 #include <torch/utils.h>
 
+#include <chrono>
+#include <functional>
+#include <optional>
+
+#include "backends/torch/op_trace.h"
 #include "backends/torch/padding.h"
 #include "backends/torch/torch_backend.h"
 #include "backends/torch/torch_util.h"
@@ -50,7 +55,9 @@ class GraphNet : public torch::nn::Module {
     eval();
   }
 
-  at::Tensor forward(const at::Tensor& input) {
+  // `after_node` (profiling only) is called once node i is computed and
+  // the inputs it was the last to read are released.
+  at::Tensor forward(const at::Tensor& input, const std::function<void(size_t)>& after_node = {}) {
     std::vector<at::Tensor> v(g_.nodes.size());
     v[0] = input;
     for (size_t i = 1; i < g_.nodes.size(); ++i) {
@@ -58,9 +65,12 @@ class GraphNet : public torch::nn::Module {
       // Drop what no later node reads, as Python's reference counting would.
       for (ValueId in : g_.nodes[i].inputs)
         if (last_use_[static_cast<size_t>(in)] == static_cast<ValueId>(i)) v[static_cast<size_t>(in)].reset();
+      if (after_node) after_node(i);
     }
     return v[static_cast<size_t>(g_.output)];
   }
+
+  const Graph& graph() const { return g_; }
 
  private:
   static torch::nn::Conv2d make_conv(const Graph& g, ValueId id, const Weights& w) {
@@ -164,6 +174,41 @@ class EagerExecutable final : public TorchExecutable {
     torch_util::copy_output(net_->forward(torch_util::wrap_input(input, in_)), out_, output);
   }
 
+  // One step per graph node but the input, in graph order: the node's op
+  // (its module or functional call, an explicit pad with it) and the release
+  // of the inputs it was the last to read.
+  std::vector<double> run_profiled(const float* input, float* output) override {
+    using Clock = std::chrono::steady_clock;
+    torch_util::use_threads(threads_);
+    torch::NoGradGuard no_grad;
+    std::vector<double> seconds;
+    seconds.reserve(net_->graph().nodes.size());
+    const at::Tensor x = torch_util::wrap_input(input, in_);
+    auto t = Clock::now();
+    const at::Tensor y = net_->forward(x, [&](size_t) {
+      const auto now = Clock::now();
+      seconds.push_back(std::chrono::duration<double>(now - t).count());
+      t = now;
+    });
+    torch_util::copy_output(y, out_, output);
+    return seconds;
+  }
+
+  // Named on first use: one forward on zeros under LibTorch's RecordFunction
+  // callbacks says which ATen kernel each node's time goes to (the choice
+  // depends on shapes, not values).
+  const std::vector<StepRecord>& steps() const override {
+    if (!steps_) steps_ = name_steps();
+    return *steps_;
+  }
+
+  std::string step_timing() const override {
+    return "A step is one graph node as eager LibTorch runs it: its module or functional call (dispatcher, output "
+           "allocation, the kernel; an explicit pad for asymmetric padding) and the release of the inputs it was the "
+           "last to read. The end-to-end latency also wraps the input and copies the output out; steps are timed on "
+           "the steady clock between nodes, so nothing else is left out.";
+  }
+
   int64_t parameter_count() const override {
     int64_t count = 0;
     for (const auto& p : net_->named_parameters()) count += p.value().numel();
@@ -173,9 +218,39 @@ class EagerExecutable final : public TorchExecutable {
   }
 
  private:
+  std::vector<StepRecord> name_steps() const {
+    torch_util::use_threads(threads_);
+    torch::NoGradGuard no_grad;
+    const Graph& g = net_->graph();
+    std::vector<size_t> ends;  // event count after each node
+    std::vector<torch_trace::OpEvent> events;
+    {
+      torch_trace::OpTrace trace(torch_trace::Detail::Full);
+      net_->forward(at::zeros(in_.dims), [&](size_t) { ends.push_back(trace.size()); });
+      events = trace.events();
+    }
+    std::vector<StepRecord> steps;
+    size_t begin = 0;
+    for (size_t i = 1; i < g.nodes.size(); ++i) {
+      StepRecord r = node_step(g, static_cast<ValueId>(i));
+      // The longest top-level op of the node, followed to where its time goes.
+      std::optional<size_t> longest;
+      for (size_t e = begin; e < ends[i - 1]; ++e)
+        if (events[e].depth == 0 &&
+            (!longest || events[e].end_s - events[e].start_s > events[*longest].end_s - events[*longest].start_s))
+          longest = e;
+      r.impl = longest ? torch_trace::dominant_op(events, *longest) : "(no ATen op)";
+      begin = ends[i - 1];
+      steps.push_back(std::move(r));
+    }
+    attach_costs(steps, g);
+    return steps;
+  }
+
   std::shared_ptr<GraphNet> net_;
   Shape in_, out_;
   int threads_;
+  mutable std::optional<std::vector<StepRecord>> steps_;
 };
 
 class TorchBackend final : public Backend {
@@ -187,6 +262,7 @@ class TorchBackend final : public Backend {
     torch_util::use_threads(o.threads);
     return std::make_unique<EagerExecutable>(g, w, o.threads);
   }
+  bool has_profiler() const override { return true; }
   Facts environment(const BackendOptions& o) const override { return torch_util::environment(o); }
   void check_options(const BackendOptions& o) const override { require_no_options(name(), o); }
   MemoryEstimate estimate_memory(const GraphCost& c, const BackendOptions&) const override {

@@ -21,12 +21,16 @@ class Writer {
   Source write() {
     line("def forward(self, v0: Tensor) -> Tensor:");
     for (size_t i = 1; i < g_.nodes.size(); ++i) node(static_cast<ValueId>(i));
+    current_ = -1;
     line("return " + v(g_.output));
     return std::move(src_);
   }
 
  private:
-  void line(const std::string& s) { src_.forward += (src_.forward.empty() ? "" : "    ") + s + "\n"; }
+  void line(const std::string& s) {
+    src_.forward += (src_.forward.empty() ? "" : "    ") + s + "\n";
+    src_.line_node.push_back(current_);
+  }
   std::string attr(ValueId id, int index, bool buffer = false) {
     std::string name = fmt::format("n{}_p{}", id, index);
     src_.attributes.push_back({name, id, index, buffer});
@@ -45,6 +49,7 @@ class Writer {
   }
 
   void node(ValueId id) {
+    current_ = id;
     const Node& n = g_.node(id);
     const std::string out = v(id) + " = ";
     switch (n.op) {
@@ -132,6 +137,7 @@ class Writer {
 
   const Graph& g_;
   Source src_;
+  ValueId current_ = -1;  // the node whose lines are being written
 };
 
 }  // namespace

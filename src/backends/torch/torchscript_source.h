@@ -20,6 +20,10 @@ struct Attribute {
 struct Source {
   std::string forward;  // "def forward(self, x: Tensor) -> Tensor: ..."
   std::vector<Attribute> attributes;
+  // The graph node each line of `forward` computes (0-based, as TorchScript
+  // counts a source's lines); -1 for the def and return lines. The profiler
+  // maps an op back to its node through it.
+  std::vector<ValueId> line_node;
 };
 
 Source write_forward(const Graph& g);

@@ -33,7 +33,9 @@ void add_export_onnx_command(CLI::App& app) {
     const ModelSpec spec = a->model.model();
     const Graph g = spec.build(a->batch);
     const onnx::ModelProto m = onnx_io::export_model(g, spec.weights(g, a->seed));
-    onnx_io::write_model(m, a->output);
+    std::vector<std::string> inputs;
+    if (!spec.def->file.empty()) inputs.push_back(spec.def->file);  // export-onnx onnx:m.onnx -o m.onnx
+    onnx_io::write_model(m, a->output, inputs);
     fmt::print("wrote {}: {} batch={}, {} nodes, opset {}\n", a->output, spec.str(), a->batch, m.graph().node_size(),
                onnx_io::kExportOpset);
   });

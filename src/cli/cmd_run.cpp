@@ -81,8 +81,9 @@ void add_run_command(CLI::App& app) {
     for (float x : out.data) sum += x, abs_sum += std::abs(x);
     fmt::print("output:    {}  checksum sum={:.9g} abs_sum={:.9g}\n", out.shape.str(), sum, abs_sum);
     if (!o->save_output.empty()) {
-      std::vector<std::string> inputs;
-      if (!args->input_path().empty()) inputs.push_back(args->input_path());
+      std::vector<std::string> inputs;  // never written over: the --input file and an onnx:PATH model's file
+      for (const std::string& f : {args->input_path(), spec.def->file})
+        if (!f.empty()) inputs.push_back(f);
       write_npy(o->save_output, out, inputs);
       fmt::print("saved:     {}\n", o->save_output);
     }

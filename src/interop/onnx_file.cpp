@@ -47,10 +47,10 @@ onnx::ModelProto read_model(const std::string& path) {
   return m;
 }
 
-void write_model(const onnx::ModelProto& m, const std::string& path) {
+void write_model(const onnx::ModelProto& m, const std::string& path, const std::vector<std::string>& inputs) {
   std::string bytes;
   if (!m.SerializeToString(&bytes)) throw Error("cannot serialise the ONNX model for '" + path + "'");
-  write_file_atomically(path, bytes);
+  write_file_atomically(path, bytes, {inputs.begin(), inputs.end()});
 }
 
 }  // namespace fb::onnx_io

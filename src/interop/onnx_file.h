@@ -4,6 +4,7 @@
 // or not at all.
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <onnx/onnx_pb.h>
 
@@ -20,7 +21,8 @@ onnx::ModelProto read_model(const std::string& path);
 onnx::ModelProto parse_model(std::string_view bytes, const std::string& what);
 // The ONNX checker; UsageError with its message, prefixed by `what`.
 void check_model(const onnx::ModelProto& m, const std::string& what);
-// Serialises `m` to `path` whole or not at all (common/atomic_file.h).
-void write_model(const onnx::ModelProto& m, const std::string& path);
+// Serialises `m` to `path` whole or not at all (common/atomic_file.h); never
+// over one of `inputs`.
+void write_model(const onnx::ModelProto& m, const std::string& path, const std::vector<std::string>& inputs = {});
 
 }  // namespace fb::onnx_io

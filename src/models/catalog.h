@@ -36,6 +36,9 @@ struct ModelDef {
   // Optional: the model's own parameters (an imported file's); without it
   // they are drawn from the seed (graph/weights.h).
   std::function<Weights(const Graph&, uint64_t seed)> weights;
+  // The file the model is read from (onnx:PATH), empty for a built-in one:
+  // an input that no output of the command may replace.
+  std::string file;
 };
 
 struct ModelSpec {

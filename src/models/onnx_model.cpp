@@ -25,6 +25,7 @@ const ModelDef& onnx_model(const std::string& name) {
   def->name = name;
   def->family = "onnx";
   def->summary = "imported from " + path;
+  def->file = path;
   def->build = [imported](const ModelSpec&, int64_t batch) { return onnx_io::rebatch(imported->graph, batch); };
   def->weights = [imported](const Graph&, uint64_t) { return imported->weights; };
   return *loaded.emplace(name, std::move(def)).first->second;

@@ -374,4 +374,21 @@ TEST(Cli, ExportOnnxThenImportComputesTheSameOutput) {
   }
 }
 
+// An imported model's file is an input: neither run --save-output nor
+// export-onnx -o may replace it (run used to write its .npy over the model).
+TEST(Cli, OutputsNeverReplaceTheOnnxModelTheyRead) {
+  Scratch tmp;
+  ASSERT_EQ(run("export-onnx 'pattern:standard depth=1 width=8 res=16 classes=10' -o " + tmp / "m.onnx").code, 0);
+  const auto before = std::filesystem::file_size(tmp / "m.onnx");
+  for (const std::string& cmd : {"run onnx:" + tmp / "m.onnx" + " --backend reference --save-output " + tmp / "m.onnx",
+                                 "export-onnx onnx:" + tmp / "m.onnx" + " -o " + tmp / "m.onnx"}) {
+    Result r = run(cmd);
+    EXPECT_EQ(r.code, 2) << cmd << "\n" << r.out;
+    EXPECT_NE(r.out.find("is the input " + tmp / "m.onnx" + "; writing it would destroy what is read"), std::string::npos)
+        << cmd << "\n" << r.out;
+    EXPECT_EQ(std::filesystem::file_size(tmp / "m.onnx"), before) << cmd;
+  }
+  EXPECT_EQ(run("run onnx:" + tmp / "m.onnx" + " --backend reference").code, 0);
+}
+
 }  // namespace

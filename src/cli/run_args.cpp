@@ -5,8 +5,6 @@
 #include <algorithm>
 
 #include "cli/number_options.h"
-#include "common/error.h"
-#include "graph/weights.h"
 #include "interop/npy.h"
 
 namespace fb::cli {
@@ -46,12 +44,6 @@ BackendChoice RunArgs::choice() const {
   return c;
 }
 
-Tensor RunArgs::input(const Shape& shape, uint64_t seed) const {
-  if (input_.empty()) return make_input(shape, seed);
-  Tensor t = read_npy(input_);
-  if (t.shape != shape)
-    throw UsageError("--input '" + input_ + "' has shape " + t.shape.str() + "; the model at this batch takes " + shape.str());
-  return t;
-}
+Tensor RunArgs::input(const Shape& shape, uint64_t seed) const { return network_input(input_, shape, seed, "--input"); }
 
 }  // namespace fb::cli

@@ -10,6 +10,7 @@
 #include "common/atomic_file.h"
 #include "common/checked.h"
 #include "common/error.h"
+#include "graph/weights.h"
 
 namespace fb {
 namespace {
@@ -153,6 +154,14 @@ Tensor read_npy(const std::string& path) {
   bytes << in.rdbuf();
   if (in.bad()) throw Error(".npy file '" + path + "': read failed");
   return parse_npy(bytes.str(), ".npy file '" + path + "'");
+}
+
+Tensor network_input(const std::string& path, const Shape& shape, uint64_t seed, const std::string& what) {
+  if (path.empty()) return make_input(shape, seed);
+  Tensor t = read_npy(path);
+  if (t.shape != shape)
+    throw UsageError(what + " '" + path + "' has shape " + t.shape.str() + "; the model at this batch takes " + shape.str());
+  return t;
 }
 
 std::string npy_bytes(const Tensor& t) {

@@ -37,14 +37,7 @@ Prepared prepare(const MeasureConfig& c, const MeasurePolicy& p) {
   r.choice.options.isa = c.isa;
   r.graph = c.model.build(c.batch);
   Weights w = c.model.weights(r.graph, p.seed);
-  if (c.input.empty()) {
-    r.input = make_input(r.graph.input_shape(), p.seed + 1);
-  } else {
-    r.input = read_npy(c.input);
-    if (r.input.shape != r.graph.input_shape())
-      throw UsageError("input '" + c.input + "' has shape " + r.input.shape.str() + "; the model at this batch takes " +
-                       r.graph.input_shape().str());
-  }
+  r.input = network_input(c.input, r.graph.input_shape(), p.seed + 1, "input");
   r.output = Tensor(r.graph.output_shape());
   r.exe = r.choice.backend->compile(r.graph, w, r.choice.options);
   return r;

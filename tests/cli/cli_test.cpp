@@ -343,6 +343,12 @@ TEST(Cli, RunTakesAndSavesNpyAndCompareMeasuresTheDifference) {
   Result over = run("run " + model + " --batch 2 --backend reference --input " + tmp / "in.npy" + " --save-output " +
                     tmp / "in.npy");
   EXPECT_EQ(over.code, 2) << over.out;
+  // measure's input= goes through the same check.
+  Result measured = run("measure 'pattern:bottleneck depth=1 width=8 res=16 classes=10 backend=reference batch=1 threads=1 input=" +
+                        tmp / "in.npy" + "'");
+  EXPECT_EQ(measured.code, 2) << measured.out;
+  EXPECT_NE(measured.out.find("input '" + tmp / "in.npy" + "' has shape 2x3x16x16; the model at this batch takes 1x3x16x16"),
+            std::string::npos) << measured.out;
   Result garbage = run("compare /etc/hostname " + tmp / "ref.npy");
   EXPECT_EQ(garbage.code, 2) << garbage.out;
   EXPECT_NE(garbage.out.find("not a .npy file (no NumPy magic string)"), std::string::npos) << garbage.out;

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "common/error.h"
+#include "graph/weights.h"
 #include "interop/npy.h"
 
 namespace fb {
@@ -66,6 +67,25 @@ TEST(Npy, HostileHeadersAreRefusedWithTheReason) {
             "f.npy: truncated .npy header");
   std::string big = std::string("\x93NUMPY\x02\x00", 8) + std::string("\xff\xff\xff\x7f", 4);
   EXPECT_EQ(error_of(big), "f.npy: the .npy header claims 2147483647 bytes");
+}
+
+// run, profile and measure take their input through this one function.
+TEST(Npy, NetworkInputIsTheFileOfTheModelsShapeOrDrawnFromTheSeed) {
+  EXPECT_EQ(network_input("", Shape{1, 3, 4, 4}, 7, "--input").data, make_input(Shape{1, 3, 4, 4}, 7).data);
+  const auto dir = std::filesystem::temp_directory_path() / ("fb_npy_input_test_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string path = (dir / "in.npy").string();
+  Tensor t(Shape{1, 2, 1, 1});
+  t.data = {0.5f, -1};
+  write_npy(path, t);
+  EXPECT_EQ(network_input(path, Shape{1, 2, 1, 1}, 7, "--input").data, t.data);
+  try {
+    network_input(path, Shape{2, 2, 1, 1}, 7, "--input");
+    FAIL() << "a file of another shape was taken";
+  } catch (const UsageError& e) {
+    EXPECT_EQ(std::string(e.what()), "--input '" + path + "' has shape 1x2x1x1; the model at this batch takes 2x2x1x1");
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Npy, WriteIsWholeAndNeverOverItsInput) {

@@ -32,10 +32,15 @@ void add_compare_command(CLI::App& app) {
     fmt::print("max |b|:            {:.6g}\n", r.max_ref);
     fmt::print("max relative error: {:.6g} (max abs error / max |b|)\n", r.relative);
     if (!r.finite) fmt::print("note:               NaN or infinity present, so agreement proves nothing\n");
+    if (r.max_ref == 0) fmt::print("note:               the reference is all zeros, so agreement proves nothing\n");
     if (args->bound < 0) return;
     const bool pass = r.passes(args->bound);
     fmt::print("bound:              {:g}: {}\n", args->bound, pass ? "PASS" : "FAIL");
-    if (!pass) throw Error("the tensors disagree beyond --bound " + fmt::format("{:g}", args->bound));
+    if (pass) return;
+    // A bound passes only when the comparison can prove something (Agreement::passes).
+    if (!r.finite) throw Error("no agreement to check: NaN or infinity present");
+    if (r.max_ref == 0) throw Error("no agreement to check: the reference is all zeros");
+    throw Error("the tensors disagree beyond --bound " + fmt::format("{:g}", args->bound));
   });
 }
 

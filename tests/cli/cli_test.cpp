@@ -333,6 +333,15 @@ TEST(Cli, RunTakesAndSavesNpyAndCompareMeasuresTheDifference) {
   Result d = run("compare " + tmp / "other.npy" + " " + tmp / "ref.npy" + " --bound 1e-4");
   EXPECT_EQ(d.code, 1) << d.out;
   EXPECT_NE(d.out.find(": FAIL"), std::string::npos) << d.out;
+  // Two all-zero tensors agree exactly and prove nothing: --bound fails and says
+  // why (it used to say they disagreed beyond the bound).
+  write_npy(tmp / "zero.npy", "2, 10", std::vector<float>(20, 0.0f));
+  Result zeros = run("compare " + tmp / "zero.npy" + " " + tmp / "zero.npy" + " --bound 1e-4");
+  EXPECT_EQ(zeros.code, 1) << zeros.out;
+  EXPECT_NE(zeros.out.find("note:               the reference is all zeros, so agreement proves nothing\n"),
+            std::string::npos) << zeros.out;
+  EXPECT_NE(zeros.out.find("no agreement to check: the reference is all zeros"), std::string::npos) << zeros.out;
+  EXPECT_EQ(zeros.out.find("disagree"), std::string::npos) << zeros.out;
   // Refusals: a wrong shape, tensors of different shapes, writing over the input.
   Result shape = run("run " + model + " --input " + tmp / "in.npy");
   EXPECT_EQ(shape.code, 2) << shape.out;

@@ -76,9 +76,8 @@ TEST(OnnxImport, ConvAutoPadFollowsTheOnnxRule) {
     attr_s(c, "auto_pad", mode);
     const auto im = imported(b.finish("y"));
     const auto& p = im.graph.node(1).as<ConvAttrs>().pad;
-    if (mode == "SAME_UPPER") EXPECT_EQ(p, (Padding{0, 0, 1, 1}));
-    if (mode == "SAME_LOWER") EXPECT_EQ(p, (Padding{1, 1, 0, 0}));
-    if (mode == "VALID") EXPECT_EQ(p, Padding{});
+    const Padding expected = mode == "SAME_UPPER" ? Padding{0, 0, 1, 1} : mode == "SAME_LOWER" ? Padding{1, 1, 0, 0} : Padding{};
+    EXPECT_EQ(p, expected) << mode;
     EXPECT_EQ(im.graph.output_shape(), mode == "VALID" ? (Shape{1, 1, 2, 2}) : (Shape{1, 1, 3, 3})) << mode;
   }
 }

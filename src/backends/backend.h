@@ -95,6 +95,10 @@ struct BackendChoice {
 };
 BackendChoice choose_backend(const std::string& spec, int threads);
 
+// The pre-flight of a per-step profile (`profile`, profile=1): UsageError
+// for a backend without a profiler, naming those in the registry with one.
+void require_profiler(const BackendChoice& choice);
+
 // For backends that take neither a variant nor an ISA cap: rejects both, so
 // that a configuration never claims a setting that was silently ignored.
 void require_no_options(const std::string& backend, const BackendOptions& o);

@@ -45,4 +45,12 @@ BackendChoice choose_backend(const std::string& spec, int threads) {
   return c;
 }
 
+void require_profiler(const BackendChoice& choice) {
+  if (choice.backend->has_profiler()) return;
+  std::string with;
+  for (const auto& b : backend_registry())
+    if (b->has_profiler()) with += (with.empty() ? "" : ", ") + b->name();
+  throw UsageError("backend '" + choice.backend->name() + "' has no per-step profiler yet; profile works on: " + with);
+}
+
 }  // namespace fb

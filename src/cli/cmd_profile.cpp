@@ -20,15 +20,6 @@ struct Options {
   bool json = false;
 };
 
-// UsageError for a backend without a per-step profiler, naming those with one.
-void require_profiler(const BackendChoice& choice) {
-  if (choice.backend->has_profiler()) return;
-  std::string with;
-  for (const auto& b : backend_registry())
-    if (b->has_profiler()) with += (with.empty() ? "" : ", ") + b->name();
-  throw UsageError("backend '" + choice.backend->name() + "' has no per-step profiler yet; profile works on: " + with);
-}
-
 }  // namespace
 
 void add_profile_command(CLI::App& app) {

@@ -1,7 +1,8 @@
 #pragma once
 // The checks every measurement passes before a process is started or a
-// buffer allocated: the backend exists and takes these options, and the
-// configuration fits in memory by its backend's estimate.
+// buffer allocated: the backend exists and takes these options (and has a
+// per-step profiler where profile=1), and the configuration fits in memory by
+// its backend's estimate.
 #include "measure/config.h"
 
 namespace fb::cli {

@@ -60,9 +60,6 @@ Record measure(const MeasureConfig& c, const MeasurePolicy& p) {
   // Counters first: the backend's worker threads, started by compile, inherit them.
   Counters counters;
   Prepared run = prepare(c, p);
-  if (c.profile && !run.choice.backend->has_profiler())
-    throw UsageError("'" + descriptor + "': profile=1, but backend '" + run.choice.backend->name() +
-                     "' has no per-step profiler (see `formbench profile --help`)");
 
   CounterValues counted;
   CpuSnapshot guard_start;

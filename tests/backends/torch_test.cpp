@@ -311,5 +311,32 @@ TEST(TorchProfile, ProfiledRunTimesEveryStepAndComputesTheSame) {
   }
 }
 
+// A step's time is its own node's work: in a network where one 3x3 conv
+// holds ~97% of the MACs, the slowest step is the one that covers it (not a
+// neighbour's, as an off-by-one between times and records would make it;
+// not a sliver, as timing torch-jit's mkldnn conv by its own events would).
+TEST(TorchProfile, TheSlowestStepIsTheOneCoveringTheHeavyConv) {
+  GraphBuilder b("heavy", Shape{1, 8, 32, 32});
+  ValueId x = b.relu(b.conv(b.input(), conv(64, 1), "stem"));
+  const ValueId heavy = b.conv(x, conv(64, 3).pad(1), "heavy");
+  const Graph g = b.finish(b.linear(b.flatten(b.global_avg_pool(b.relu(heavy))), 10));
+  const Tensor in = make_input(g.input_shape(), 3);
+  Tensor out(g.output_shape());
+  for (const char* backend : kBackends) {
+    const auto exe = compile(backend, g);
+    // Each step's fastest of a few runs: one preempted sample cannot move it.
+    std::vector<double> best(exe->steps().size(), 1e9);
+    for (int i = 0; i < 5; ++i) {
+      const std::vector<double> t = exe->run_profiled(in.ptr(), out.ptr());
+      ASSERT_EQ(t.size(), best.size()) << backend;
+      for (size_t k = 0; k < t.size(); ++k) best[k] = std::min(best[k], t[k]);
+    }
+    const size_t slowest = static_cast<size_t>(std::max_element(best.begin(), best.end()) - best.begin());
+    const StepRecord& s = exe->steps()[slowest];
+    ASSERT_FALSE(s.covers.empty()) << backend << " " << s.impl;
+    EXPECT_EQ(s.covers.front().node, heavy) << backend << " " << s.covers.front().name << " " << s.impl;
+  }
+}
+
 }  // namespace
 }  // namespace fb

@@ -117,6 +117,14 @@ TEST(Cli, ProfileBadInputIsOneLineAndExitTwo) {
   EXPECT_EQ(none.code, 2) << none.out;
   EXPECT_NE(none.out.find("backend 'reference' has no per-step profiler yet; profile works on: onednn, torch, torch-jit"),
             std::string::npos) << none.out;
+  // A measurement with profile=1: the same check, in the pre-flight, naming the configuration.
+  Result measured =
+      run("measure 'pattern:standard depth=1 width=16 res=16 classes=10 backend=reference batch=1 threads=1 profile=1'");
+  EXPECT_EQ(measured.code, 2) << measured.out;
+  EXPECT_EQ(measured.out.rfind("formbench: error: 'pattern:standard ", 0), 0u) << measured.out;
+  EXPECT_NE(measured.out.find(" profile=1': backend 'reference' has no per-step profiler yet; profile works on: onednn, "
+                              "torch, torch-jit\n"),
+            std::string::npos) << measured.out;
   Result variant = run(m + " --backend onednn:nosuch");
   EXPECT_EQ(variant.code, 2) << variant.out;
   Result model = run("profile pattern:nosuch --backend onednn");

@@ -78,12 +78,16 @@ TEST(Cost, MacsScaleWithBatchParamsDoNot) {
   EXPECT_EQ(eight.total.activation_bytes, 8 * one.total.activation_bytes);
 }
 
-TEST(Cost, MinBytesAndPeakActivations) {
+// Nodes 1-3: a conv whose output the add reads too, its ReLU, the add.
+Graph conv_relu_add() {
   GraphBuilder b("t", Shape{1, 2, 4, 4});
   auto c1 = b.conv(b.input(), conv(3, 3));  // 32 in + 54 w + 48 out floats
   auto r = b.relu(c1);                       // 48 in + 48 out
-  Graph g = b.finish(b.add(r, c1));          // 96 in + 48 out
-  GraphCost c = cost_of(g);
+  return b.finish(b.add(r, c1));             // 96 in + 48 out
+}
+
+TEST(Cost, MinBytesAndPeakActivations) {
+  GraphCost c = cost_of(conv_relu_add());
   EXPECT_EQ(c.nodes[1].min_bytes, 4 * (32 + 54 + 48));
   EXPECT_EQ(c.nodes[2].min_bytes, 4 * (48 + 48));
   EXPECT_EQ(c.nodes[3].min_bytes, 4 * (96 + 48));
@@ -96,10 +100,7 @@ TEST(Cost, MinBytesAndPeakActivations) {
 // A fused step's traffic: inputs made outside the group, read once; outputs
 // read outside it; nothing for values passed inside.
 TEST(Cost, GroupCostCountsOnlyTrafficCrossingTheGroup) {
-  GraphBuilder b("t", Shape{1, 2, 4, 4});
-  auto c1 = b.conv(b.input(), conv(3, 3));  // 32 in + 54 w + 48 out floats
-  auto r = b.relu(c1);                       // 48 in + 48 out
-  Graph g = b.finish(b.add(r, c1));          // 96 in + 48 out
+  const Graph g = conv_relu_add();
   GraphCost c = cost_of(g);
   // conv + relu: both outputs are read by the add outside.
   const NodeCost cr = group_cost(g, c, {1, 2});

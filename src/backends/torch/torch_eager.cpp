@@ -11,7 +11,6 @@
 #include <torch/utils.h>
 
 #include <chrono>
-#include <functional>
 #include <optional>
 
 #include "backends/torch/op_trace.h"
@@ -55,9 +54,13 @@ class GraphNet : public torch::nn::Module {
     eval();
   }
 
-  // `after_node` (profiling only) is called once node i is computed and
-  // the inputs it was the last to read are released.
-  at::Tensor forward(const at::Tensor& input, const std::function<void(size_t)>& after_node = {}) {
+  at::Tensor forward(const at::Tensor& input) { return forward_each(input, [](size_t) {}); }
+
+  // `after_node(i)` is called once node i is computed and the inputs it was
+  // the last to read are released. A template, so that forward()'s empty
+  // callback compiles away: run() pays nothing for the profiler's hook.
+  template <class AfterNode>
+  at::Tensor forward_each(const at::Tensor& input, AfterNode&& after_node) {
     std::vector<at::Tensor> v(g_.nodes.size());
     v[0] = input;
     for (size_t i = 1; i < g_.nodes.size(); ++i) {
@@ -65,7 +68,7 @@ class GraphNet : public torch::nn::Module {
       // Drop what no later node reads, as Python's reference counting would.
       for (ValueId in : g_.nodes[i].inputs)
         if (last_use_[static_cast<size_t>(in)] == static_cast<ValueId>(i)) v[static_cast<size_t>(in)].reset();
-      if (after_node) after_node(i);
+      after_node(i);
     }
     return v[static_cast<size_t>(g_.output)];
   }
@@ -185,7 +188,7 @@ class EagerExecutable final : public TorchExecutable {
     seconds.reserve(net_->graph().nodes.size());
     const at::Tensor x = torch_util::wrap_input(input, in_);
     auto t = Clock::now();
-    const at::Tensor y = net_->forward(x, [&](size_t) {
+    const at::Tensor y = net_->forward_each(x, [&](size_t) {
       const auto now = Clock::now();
       seconds.push_back(std::chrono::duration<double>(now - t).count());
       t = now;
@@ -226,7 +229,7 @@ class EagerExecutable final : public TorchExecutable {
     std::vector<torch_trace::OpEvent> events;
     {
       torch_trace::OpTrace trace(torch_trace::Detail::Full);
-      net_->forward(at::zeros(in_.dims), [&](size_t) { ends.push_back(trace.size()); });
+      net_->forward_each(at::zeros(in_.dims), [&](size_t) { ends.push_back(trace.size()); });
       events = trace.events();
     }
     std::vector<StepRecord> steps;

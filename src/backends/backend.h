@@ -4,6 +4,7 @@
 // choice, weight packing, allocation); run() only computes. Backends know
 // nothing of studies, stores or measurement policy.
 #include <memory>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -58,6 +59,13 @@ class Executable {
   // For `profile`'s summary: what one step's time holds, and what run()'s
   // end-to-end latency holds that no step does.
   virtual std::string step_timing() const { return {}; }
+  // Engines in a process of their own (ort): that process's id, whose CPU
+  // time is this measurement's own, not interference; 0 for in-process ones.
+  virtual int helper_pid() const { return 0; }
+  // Where the engine times itself (a peer across a process boundary): the
+  // seconds of the last run() inside the engine, without the copies across
+  // the boundary; nullopt where the caller's clock around run() is the time.
+  virtual std::optional<double> last_engine_seconds() const { return std::nullopt; }
 };
 
 using Facts = std::vector<std::pair<std::string, std::string>>;
@@ -79,6 +87,10 @@ class Backend {
   virtual void check_options(const BackendOptions& o) const = 0;
   // Whether compiled programs keep step records and time them (`profile`).
   virtual bool has_profiler() const { return false; }
+  // False for an engine that computes in a process of its own (ort): the
+  // cache simulator and the hardware counters see this process only, so
+  // neither can describe it.
+  virtual bool in_process() const { return true; }
   // Memory for `cost` (a graph at its batch) under these options.
   virtual MemoryEstimate estimate_memory(const GraphCost& cost, const BackendOptions& o) const = 0;
 };

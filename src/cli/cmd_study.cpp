@@ -6,6 +6,7 @@
 #include "backends/backend.h"
 #include "cli/commands.h"
 #include "cli/number_options.h"
+#include "cli/preflight.h"
 #include "common/error.h"
 #include "common/paths.h"
 #include "study/runner.h"
@@ -41,10 +42,7 @@ void add_backend_checks(study::RunOptions& o) {
     b.options.isa = c.isa;
     return b;
   };
-  o.check_config = [choice](const study::Config& c) {
-    const BackendChoice b = choice(c);
-    b.backend->check_options(b.options);
-  };
+  o.check_config = [](const study::Config& c) { check_options(MeasureConfig::parse(c.descriptor)); };
   o.estimate_memory = [choice](const study::Config& c, const study::ConfigCost& cost) {
     GraphCost g;
     g.total.weight_bytes = cost.weight_bytes;
@@ -65,7 +63,7 @@ void add_study_command(CLI::App& app) {
     bool retry_failed = false, dry_run = false, allow_loader_env = false, init_empty = false;
   };
   auto a = std::make_shared<Args>();
-  cmd->add_option("spec", a->spec, "preset (quick, depth, width, cache, zoo, ablation, paper) or spec.toml")
+  cmd->add_option("spec", a->spec, "preset (quick, depth, width, cache, zoo, ablation, peers, paper) or spec.toml")
       ->required();
   cmd->add_option("--db", a->db, "results store (SQLite), created if missing")->capture_default_str();
   add_duration_option(*cmd, "--max-time", a->max_time_s, 1, 366 * 86400,

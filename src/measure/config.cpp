@@ -24,6 +24,7 @@ RunFields RunFields::split(const Descriptor& d) {
     else if (k == "isa") r.isa = v;
     else if (k == "cache_sim") r.cache_sim = v;
     else if (k == "profile") r.profile = v;
+    else if (k == "check") r.check = v;
     else if (k == "input") r.input = v;
     else if (k.rfind("env.", 0) == 0) r.env.emplace_back(k.substr(4), v);
     else r.model.fields.emplace_back(k, v);
@@ -39,6 +40,7 @@ std::string MeasureConfig::str() const {
   if (!isa.empty()) d.set("isa", isa);
   if (!cache_sim.empty()) d.set("cache_sim", cache_sim);
   if (profile) d.set("profile", "1");
+  if (check) d.set("check", "1");
   if (!input.empty()) d.set("input", input);
   for (const auto& [k, v] : env) d.set("env." + k, v);
   return d.str();
@@ -60,6 +62,9 @@ MeasureConfig MeasureConfig::parse(const std::string& text) {
   if (f.profile == "1") c.profile = true;
   else if (!f.profile.empty() && f.profile != "0")
     throw UsageError("'" + text + "': profile=" + f.profile + " must be 0 or 1 (1: also time each step)");
+  if (f.check == "1") c.check = true;
+  else if (!f.check.empty() && f.check != "0")
+    throw UsageError("'" + text + "': check=" + f.check + " must be 0 or 1 (1: also compare the output with the reference backend's)");
   c.input = f.input;
   return c;
 }

@@ -3,8 +3,8 @@
 //   "pattern:dw_bottleneck depth=20 width=32 res=224 classes=1000 reduction=4 expansion=1
 //    backend=onednn batch=8 threads=2"
 // Canonical order: the model's canonical form, then backend, batch, threads,
-// then isa, cache_sim, profile, input and env.* only when given (profile=0 is never
-// written, so a descriptor without a profile keeps its store key). The same string is the CLI
+// then isa, cache_sim, profile, check, input and env.* only when given (profile=0 and
+// check=0 are never written, so a descriptor without them keeps its store key). The same string is the CLI
 // argument of `formbench measure`, the store key and the failure reproducer.
 // This file owns it: MeasureConfig::str() is its one composer (measure,
 // bench, the study's grid) and RunFields::split its one parser of the run
@@ -23,7 +23,7 @@ namespace fb {
 // checks the numbers under its own rule (measure: required and in range).
 struct RunFields {
   Descriptor model;  // the model's name and knobs, in written order
-  std::string backend, batch, threads, isa, cache_sim, profile, input;  // as written; empty when absent
+  std::string backend, batch, threads, isa, cache_sim, profile, check, input;  // as written; empty when absent
   std::vector<std::pair<std::string, std::string>> env;  // env.NAME=value as (NAME, value), in written order
 
   static RunFields split(const Descriptor& d);  // never throws
@@ -38,6 +38,9 @@ struct MeasureConfig {
   std::string cache_sim;  // empty = no simulation; "host", "i5-7600k" or "SIZE,ASSOC,LINE"
   std::vector<std::pair<std::string, std::string>> env;  // set in the measuring process, in written order
   bool profile = false;  // profile=1: also time each step (measure/step_profile.h) and store the profile
+  // check=1: also compare the output with the reference backend's (record.h
+  // CheckSection) and store the error with the row.
+  bool check = false;
   std::string input;  // a float32 .npy file as the network input; empty = drawn from the seed
 
   std::string str() const;  // the canonical descriptor: the one composer

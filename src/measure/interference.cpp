@@ -20,7 +20,23 @@ double online_cpus() { return static_cast<double>(std::max(1L, sysconf(_SC_NPROC
 
 }  // namespace
 
-CpuSnapshot cpu_snapshot() {
+double process_cpu_seconds(int pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string text;
+  if (!std::getline(f, text)) return 0;
+  // The command name (field 2) may hold spaces and parentheses: fields are
+  // counted after its last ')'. utime and stime are fields 14 and 15.
+  auto close = text.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream in(text.substr(close + 1));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int field_no = 3; field_no <= 13; ++field_no) in >> field;  // state .. cmajflt
+  if (!(in >> utime >> stime)) return 0;
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+CpuSnapshot cpu_snapshot(int helper_pid) {
   CpuSnapshot s;
   s.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
   std::ifstream stat("/proc/stat");
@@ -34,6 +50,7 @@ CpuSnapshot cpu_snapshot() {
   rusage self{};
   getrusage(RUSAGE_SELF, &self);  // all threads of this process
   s.self_s = seconds(self.ru_utime) + seconds(self.ru_stime);
+  if (helper_pid > 0) s.self_s += process_cpu_seconds(helper_pid);
   return s;
 }
 

@@ -14,10 +14,17 @@ namespace fb {
 struct CpuSnapshot {
   double wall_s = 0;     // steady clock
   double system_busy_s = 0;  // all CPUs: user+nice+system+irq+softirq+steal
-  double self_s = 0;     // this process, all threads: user+system
+  double self_s = 0;     // this process, all threads: user+system (+ the helper's)
 };
 
-CpuSnapshot cpu_snapshot();
+// helper_pid: a process doing this measurement's work (an engine run out of
+// process, Executable::helper_pid), whose CPU time counts as this process's
+// own; 0 = none. A helper that has gone counts nothing.
+CpuSnapshot cpu_snapshot(int helper_pid = 0);
+
+// A process's CPU time (user+system, all threads) from /proc/PID/stat; 0 when
+// it cannot be read (the process has ended).
+double process_cpu_seconds(int pid);
 
 // Percent of the machine's capacity used by other processes between a and b,
 // clamped at 0. /proc/stat counts in clock ticks (10 ms), so short windows

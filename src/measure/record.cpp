@@ -248,6 +248,37 @@ CacheSimSection read_cache_sim(const Fields& f) {
   return c;
 }
 
+void write(json& j, const CheckSection& c) {
+  j["against"] = c.against;
+  j["at"] = c.at;
+  j["max_abs"] = c.max_abs;
+  j["max_ref"] = c.max_ref;
+  j["relative"] = c.relative;
+  j["bound"] = c.bound;
+  j["agrees"] = c.agrees;
+  put(j, "error", c.error);
+}
+
+CheckSection read_check(const Fields& f) {
+  CheckSection c;
+  c.against = f.text("against");
+  c.at = f.text("at");
+  if (c.against.empty() || c.at.empty()) throw UsageError("record field check.against or check.at is missing");
+  // An error there means the checked run failed; its numbers may be absent.
+  c.error = f.text("error");
+  auto required = [&](const char* k, double hi) {
+    auto v = f.number(k, 0, hi);
+    if (!v && c.error.empty()) throw UsageError(fmt::format("record field check.{} is missing", k));
+    return v.value_or(0);
+  };
+  c.max_abs = required("max_abs", 1e300);
+  c.max_ref = required("max_ref", 1e300);
+  c.relative = required("relative", 1e300);
+  c.bound = required("bound", 1);
+  c.agrees = f.flag("agrees");
+  return c;
+}
+
 }  // namespace
 
 void to_json(nlohmann::json& j, const MeasurementRecord& r) {
@@ -273,6 +304,8 @@ void to_json(nlohmann::json& j, const MeasurementRecord& r) {
   else if (!j.contains("cache_sim")) j["cache_sim"] = nullptr;
   if (r.compiled) section_of(j, "compiled")["winograd_convs"] = r.compiled->winograd_convs;
   if (r.profile) write(section_of(j, "profile"), *r.profile);
+  if (r.check) write(section_of(j, "check"), *r.check);
+  if (r.outside_engine_ms) j["outside_engine_ms"] = *r.outside_engine_ms;
   if (!r.backend_facts.empty() || (j.contains("environment") && j["environment"].is_object())) {
     json facts = json::object();
     for (const auto& [k, v] : r.backend_facts) facts[k] = v;
@@ -320,6 +353,8 @@ void from_json(const nlohmann::json& j, MeasurementRecord& r) {
   if (auto s = f.section("compiled"))
     r.compiled = CompiledSection{static_cast<int64_t>(s->number("winograd_convs", 0, kMaxRecordRuns).value_or(0))};
   if (auto s = f.section("profile")) r.profile = read_profile(*s, j["profile"]);
+  if (auto s = f.section("check")) r.check = read_check(*s);
+  r.outside_engine_ms = f.number("outside_engine_ms", 0, kMaxRecordMs);
   // The environment is kept as measured; only its backend facts are read.
   if (const json* env = f.find("environment"); env && env->is_object() && env->contains("backend_facts") &&
                                                 (*env)["backend_facts"].is_object())

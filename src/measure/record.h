@@ -73,6 +73,17 @@ struct ProfileSection {
   std::vector<ProfileGroup> by_op_kind, by_node;
 };
 
+// check.*: with check=1, this backend's output against the reference
+// backend's on the same seeded weights and input, for the model at `at` (the
+// same network at a small resolution, where the plain-loop reference is
+// affordable), batch 1: relative error = max|got - ref| / max|ref|.
+struct CheckSection {
+  std::string against, at;  // "reference"; the checked model's descriptor
+  double max_abs = 0, max_ref = 0, relative = 0, bound = 0;
+  bool agrees = false;  // finite, a non-zero reference and relative <= bound
+  std::string error;    // the backend could not run the checked model: why (agrees is false)
+};
+
 struct MeasurementRecord {
   std::string descriptor, status, error;  // status: ok or failed
   std::optional<LatencyStats> latency_ms;
@@ -83,6 +94,12 @@ struct MeasurementRecord {
   std::optional<CacheSimSection> cache_sim;  // written as null when absent
   std::optional<CompiledSection> compiled;
   std::optional<ProfileSection> profile;  // absent without profile=1
+  std::optional<CheckSection> check;      // absent without check=1
+  // An engine that times itself across a process boundary (ort): the median,
+  // per batch run, of the caller's clock around run() minus the engine's own
+  // time, i.e. the copies across the boundary that latency_ms leaves out.
+  // Absent for in-process engines.
+  std::optional<double> outside_engine_ms;
   // environment.backend_facts: library versions, ISA, threads, as the backend
   // says (a value that is not a string is kept as its JSON text). The rest of
   // `environment` is kept as measured in `json`.

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <set>
 
+#include "report/peers.h"
 #include "report/profile_breakdown.h"
 #include "report/stats.h"
 
@@ -191,6 +192,11 @@ Analysis analyse(const Dataset& d, const BackendRoles& roles) {
   }
   // Why it is faster: one line per configuration profiled on both roles.
   for (const auto& c : profile_comparisons(d, roles)) a.findings.push_back(profile_finding(c, roles));
+  for (const auto& t : peer_tables(d, roles))
+    for (auto& f : peer_findings(t.table, roles)) {
+      f.title += " (experiment " + t.experiment + ")";
+      a.findings.push_back(std::move(f));
+    }
   return a;
 }
 

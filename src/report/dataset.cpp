@@ -53,6 +53,11 @@ Dataset Dataset::only(size_t e) const {
     }
   d.failed = failed;
   d.skipped = skipped;
+  for (const auto& f : failed_rows)
+    if (std::find(f.experiments.begin(), f.experiments.end(), e) != f.experiments.end()) {
+      d.failed_rows.push_back(f);
+      d.failed_rows.back().experiments = {0};
+    }
   d.unreadable = unreadable;
   d.environment = environment;
   d.backend_environment = backend_environment;
@@ -82,12 +87,19 @@ std::vector<Dataset> load_machines(const std::string& db_path) {
     return machines[it->second];
   };
   for (const auto& info : store.machines()) dataset_of(info.id);  // the table's order
+  std::map<std::pair<ptrdiff_t, size_t>, std::vector<int64_t>> failed_of;  // (machine, failed row) -> experiment ids
 
   store.for_each([&](const study::Measurement& row) {
     Dataset& data = dataset_of(row.machine_id);
     auto unreadable = [&](const std::string& why) { data.unreadable.push_back({row.id, row.descriptor, why}); };
-    if (row.status == "failed") ++data.failed;
-    else if (row.status == "skipped") ++data.skipped;
+    auto it = member_of.find({row.descriptor, row.machine_id});
+    if (row.status == "failed") {
+      ++data.failed;
+      data.failed_rows.push_back(FailedRow{row.id, row.descriptor, row.error, {}});
+      if (it != member_of.end()) failed_of[{&data - machines.data(), data.failed_rows.size() - 1}] = it->second;
+    } else if (row.status == "skipped") {
+      ++data.skipped;
+    }
     if (row.status == "failed" || row.status == "skipped") return;
     if (row.status != "ok") {
       unreadable("unknown status '" + row.status + "' (expected ok, failed or skipped)");
@@ -107,7 +119,6 @@ std::vector<Dataset> load_machines(const std::string& db_path) {
     Measurement& m = data.ok.back();
     m.row_id = row.id;
     m.machine_id = row.machine_id;
-    auto it = member_of.find({row.descriptor, row.machine_id});
     if (it == member_of.end()) {
       m.experiments.push_back(experiment_index(data, {"", "unassigned", "other", true}));
     } else {
@@ -118,6 +129,16 @@ std::vector<Dataset> load_machines(const std::string& db_path) {
       data.backend_environment.emplace(m.backend, record["environment"]);
     }
   });
+  // A failed row joins only the experiments its machine's ok rows brought:
+  // it adds no figure of its own.
+  for (const auto& [at, ids] : failed_of) {
+    Dataset& data = machines[at.first];
+    for (int64_t id : ids)
+      for (size_t e = 0; e < data.experiments.size(); ++e)
+        if (!data.experiments[e].unassigned && data.experiments[e].sweep == experiments[id].sweep &&
+            data.experiments[e].name == experiments[id].name)
+          data.failed_rows[at.second].experiments.push_back(e);
+  }
   std::erase_if(machines, [](const Dataset& d) {
     return d.ok.empty() && d.unreadable.empty() && d.failed == 0 && d.skipped == 0;
   });

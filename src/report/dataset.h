@@ -53,6 +53,8 @@ struct Measurement {
   std::vector<std::pair<std::string, std::string>> backend_facts;
   double foreign_cpu_pct = 0;
   std::optional<ProfileSection> profile;  // with profile=1: one batch run's time by op kind and node
+  std::optional<CheckSection> check;      // with check=1: the output's error against the reference backend
+  std::optional<double> outside_engine_ms;  // an out-of-process engine: copies across the boundary, per batch run
 
   // The descriptor without the backend: two measurements with the same key
   // differ only in the backend that ran them.
@@ -69,12 +71,21 @@ struct UnreadableRow {
   std::string reason;
 };
 
+// A configuration stored as failed: what the backend said (a peer engine
+// that cannot run a model says so in its own words).
+struct FailedRow {
+  int64_t id = 0;
+  std::string descriptor, error;
+  std::vector<size_t> experiments;  // indices into Dataset::experiments; empty when none of this machine's
+};
+
 struct Dataset {
   std::string machine_id;
   std::string machine;  // the machines table's facts in words: CPU, cores, memory, kernel, host
   std::vector<StoredExperiment> experiments;  // those with an ok row on this machine, in store order
   std::vector<Measurement> ok;
   int64_t failed = 0, skipped = 0;
+  std::vector<FailedRow> failed_rows;  // the failed ones, with their errors
   std::vector<UnreadableRow> unreadable;
   nlohmann::json environment;  // of the first ok record: machine, versions
   std::map<std::string, nlohmann::json> backend_environment;  // first ok record per backend

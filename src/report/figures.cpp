@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -16,6 +17,7 @@
 #include "common/utf8.h"
 #include "report/escape.h"
 #include "report/miss_source.h"
+#include "report/peers.h"
 #include "report/profile_breakdown.h"
 #include "report/roofline.h"
 
@@ -25,7 +27,8 @@ namespace fb::report {
 // the rest of the palette by name.
 std::string color_of(const std::string& series) {
   static const std::map<std::string, std::string> fixed = {
-      {"torch", "#1b9e77"}, {"torch-jit", "#66a61e"}, {"onednn", "#d95f02"}, {"reference", "#666666"}};
+      {"torch", "#1b9e77"}, {"torch-jit", "#66a61e"}, {"onednn", "#d95f02"}, {"reference", "#666666"},
+      {"ort", "#7570b3"},   {"opencv", "#e7298a"}};
   static const char* const palette[] = {"#7570b3", "#e7298a", "#e6ab02", "#a6761d", "#1f78b4", "#b2df8a", "#fb9a99"};
   if (auto it = fixed.find(series); it != fixed.end()) return it->second;
   return palette[std::hash<std::string>{}(series) % std::size(palette)];
@@ -313,6 +316,40 @@ Figure zoo_figure(const Dataset& d, const BackendRoles& roles, const std::filesy
   return f;
 }
 
+// Fig. 10: every engine's speed-up over the native framework on each model
+// of the peers experiment, one figure per batch (a model an engine could not
+// run has no bar; the table says why).
+std::vector<Figure> peers_figures(const Dataset& d, const BackendRoles& roles, const std::filesystem::path& dir,
+                                  const std::function<std::string(const std::string&)>& stem, const std::string& slug,
+                                  const std::string& suffix) {
+  const PeerTable t = peer_table(d, roles);
+  std::map<int64_t, std::vector<const PeerRow*>> by_batch;
+  for (const auto& r : t.rows) by_batch[r.batch].push_back(&r);
+  std::vector<std::string> engines;
+  for (const auto& e : t.engines)
+    if (e != roles.native) engines.push_back(e);
+  std::vector<Figure> out;
+  for (const auto& [batch, rows] : by_batch) {
+    std::vector<std::string> models;
+    std::map<std::pair<std::string, std::string>, double> values;
+    for (const PeerRow* r : rows) {
+      models.push_back(r->name);
+      for (const auto& e : engines)
+        if (auto x = r->speedup_over_native(e, roles)) values[{r->name, e}] = *x;
+    }
+    Figure f = bar_figure(dir, stem(fmt::format("fig10_peers_{}_b{}", slug, batch)),
+                          fmt::format("Engines side by side: speed-up over {} at batch {}{}", roles.native, batch, suffix),
+                          "speed-up over " + roles.native + " (log)", models, engines, values, {}, true);
+    if (f.drawn)
+      f.caption = fmt::format("{} speed-ups ({} latency / the engine's, per image) of {} engines on {} models at batch {}; "
+                              "a missing bar is a model the engine could not run or was not measured on (tables/peers.csv).",
+                              f.n, roles.native, engines.size(), models.size(), batch);
+    else f.missing = "no model measured on " + roles.native + " and another engine at batch " + std::to_string(batch);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
 // Speed-up bought by each pass: latency with the pass switched off over
 // latency with everything on, same configuration.
 Figure ablation_figure(const Dataset& d, const BackendRoles& roles, const std::filesystem::path& dir,
@@ -444,6 +481,12 @@ std::vector<Figure> draw_figures(const Dataset& d, const Analysis&, const Backen
     if (ex.kind == "zoo" || any) bars(zoo_figure(sub, roles, dir, stem("fig5_zoo_" + slug), suffix));
     if (ex.kind == "ablation" || any) bars(ablation_figure(sub, roles, dir, stem("fig7_ablation_" + slug), suffix));
     if (ex.kind == "isa" || any) bars(isa_figure(sub, dir, stem("fig8_isa_" + slug), suffix));
+    if (ex.kind == "peers") {
+      auto peers = peers_figures(sub, roles, dir, stem, slug, suffix);
+      if (peers.empty())
+        add({stem("fig10_peers_" + slug), label, "Engines side by side" + suffix, "", false, "no peers measured", 0});
+      for (auto& f : peers) add(std::move(f));
+    }
     if (ex.kind == "profile" || any) {
       const auto pairs = profile_comparisons(sub, roles);
       if (pairs.empty() && !any)

@@ -76,6 +76,8 @@ Measurement measurement_from_record(const std::string& descriptor, const json& r
   m.winograd_convs = rec.compiled ? rec.compiled->winograd_convs : 0;
   m.backend_facts = rec.backend_facts;
   m.profile = rec.profile;
+  m.check = rec.check;
+  m.outside_engine_ms = rec.outside_engine_ms;
   return m;
 }
 

@@ -56,9 +56,11 @@ std::vector<Config> expand(const SweepSpec& spec, int64_t cores) {
               for (const auto& sim : g.cache_sims.empty() ? no_choice : g.cache_sims) {
                 Config c{"", g.name, {experiment_name(g)}, m, backend, batch, t == 0 ? cores : t, isa, sim};
                 // The spec keeps batch and threads within int (spec.cpp).
-                c.descriptor = MeasureConfig{m, backend, static_cast<int>(batch), static_cast<int>(c.threads), isa,
-                                             sim, env, g.profile}
-                                   .str();
+                MeasureConfig mc;
+                mc.model = m, mc.backend = backend, mc.batch = static_cast<int>(batch);
+                mc.threads = static_cast<int>(c.threads), mc.isa = isa, mc.cache_sim = sim, mc.env = env;
+                mc.profile = g.profile, mc.check = g.check;
+                c.descriptor = mc.str();
                 // Measured once, and a member of every experiment that asks for it.
                 if (auto [it, fresh] = seen.emplace(c.descriptor, grid.size()); !fresh) {
                   auto& e = grid[it->second].experiments;

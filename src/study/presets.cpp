@@ -103,6 +103,23 @@ SweepGroup profile_group(int64_t depth, int64_t width, int64_t res) {
 // One engine switch off at a time, every pattern, one mid-sized network.
 SweepGroup ablation_group() { return pattern_group("ablation", {20}, {64}, {112}, {1}, kAblation); }
 
+// The engines people already use next to formbench's, on every model
+// formbench builds: the zoo and the six patterns at depth 20, width 32 (the
+// paper's 224 input), batch 1 and 8. Each row also stores its output's error
+// against the reference backend (check=1; at a small resolution, measure.cpp).
+const std::vector<std::string> kPeers = {"torch", "torch-jit", "onednn", "ort", "opencv"};
+
+std::vector<SweepGroup> peers_groups() {
+  SweepGroup zoo = zoo_group(study_zoo(), kPeers);
+  zoo.batches = {1, 8};
+  SweepGroup patterns = pattern_group("peers", {20}, {32}, {}, {1, 8}, kPeers);
+  for (SweepGroup* g : {&zoo, &patterns}) {
+    g->name = g->kind = "peers";
+    g->check = true;
+  }
+  return {zoo, patterns};
+}
+
 SweepSpec make(const std::string& name, std::vector<SweepGroup> groups) {
   SweepSpec s;
   s.name = name;
@@ -152,7 +169,7 @@ const std::vector<std::string>& study_zoo() {
 }
 
 const std::vector<std::string>& preset_names() {
-  static const std::vector<std::string> n = {"depth", "width", "cache", "zoo", "ablation", "paper", "quick"};
+  static const std::vector<std::string> n = {"depth", "width", "cache", "zoo", "ablation", "peers", "paper", "quick"};
   return n;
 }
 
@@ -167,6 +184,7 @@ SweepSpec preset(const std::string& name) {
   if (name == "cache") return make(name, cache_groups());
   if (name == "zoo") return make(name, {zoo});
   if (name == "ablation") return make(name, {ablation_group()});
+  if (name == "peers") return make(name, peers_groups());
   if (name == "paper") {
     std::vector<SweepGroup> g = {depth_group(), width_group()};
     for (auto& c : cache_groups()) g.push_back(c);

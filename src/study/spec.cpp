@@ -24,7 +24,7 @@ namespace {
 
 const std::vector<std::string> kGroupKeys = {"name",    "models",  "patterns", "depth", "width",     "res",
                                              "batch",   "backends", "threads", "isa",   "cache_sim", "env",
-                                             "experiment", "kind", "profile"};
+                                             "experiment", "kind", "profile", "check"};
 const std::vector<std::string> kMeasureKeys = {"timeout", "min_runs", "min_time", "args"};
 const std::vector<std::string> kTopKeys = {"name", "measure", "defaults", "group"};
 
@@ -156,6 +156,10 @@ class Parser {
         auto b = node.value_exact<bool>();
         if (!b) fail(node, "'profile' must be true or false");
         g.profile = *b;
+      } else if (key == "check") {
+        auto b = node.value_exact<bool>();
+        if (!b) fail(node, "'check' must be true or false (true: compare each output with the reference backend's)");
+        g.check = *b;
       } else if (key == "cache_sim") {
         if (auto b = node.value_exact<bool>()) {
           g.cache_sims = *b ? std::vector<std::string>{"host"} : std::vector<std::string>{};
@@ -294,14 +298,21 @@ class Parser {
 }  // namespace
 
 const std::vector<std::string>& experiment_kinds() {
-  static const std::vector<std::string> k = {"depth", "width", "cache", "zoo", "ablation", "isa", "profile", "other"};
+  static const std::vector<std::string> k = {"depth", "width", "cache", "zoo", "ablation", "isa", "profile", "peers", "other"};
   return k;
+}
+
+bool is_peer_backend(const std::string& backend) {
+  const std::string name = backend.substr(0, backend.find(':'));
+  return name == "ort" || name == "opencv";
 }
 
 std::string experiment_kind(const SweepGroup& g) {
   if (!g.kind.empty()) return g.kind;
   if (g.profile) return "profile";
   if (!g.cache_sims.empty()) return "cache";
+  for (const auto& b : g.backends)
+    if (is_peer_backend(b)) return "peers";
   for (const auto& b : g.backends)
     if (b.find(':') != std::string::npos) return "ablation";
   if (g.isas.size() > 1) return "isa";

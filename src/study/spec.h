@@ -30,6 +30,7 @@ struct SweepGroup {
   std::vector<std::string> cache_sims;  // empty = off; "host", "i5-7600k", "SIZE,ASSOC,LINE"
   std::vector<std::pair<std::string, std::string>> env;  // env.NAME=value fields
   bool profile = false;  // profile=1: each configuration also stores its per-step profile
+  bool check = false;    // check=1: each configuration also stores its output's error against reference
 };
 
 // How the runner treats each configuration. The measurer's own stopping rule
@@ -49,10 +50,14 @@ struct SweepSpec {
   MeasurePolicy measure;
 };
 
-// depth, width, cache, zoo, ablation, isa, profile, other.
+// depth, width, cache, zoo, ablation, isa, profile, peers, other.
 const std::vector<std::string>& experiment_kinds();
+// The engines people already use, next to formbench's (ort, opencv, with or
+// without a variant): a group that runs one is a peers experiment.
+bool is_peer_backend(const std::string& backend);
 inline std::string experiment_name(const SweepGroup& g) { return g.experiment.empty() ? g.name : g.experiment; }
-// The group's kind, or inferred: profile -> profile; cache_sim set -> cache; a backend variant
+// The group's kind, or inferred: profile -> profile; cache_sim set -> cache; a peer backend ->
+// peers; a backend variant
 // (onednn:nofuse) -> ablation; several isa values -> isa; several depths ->
 // depth; several widths -> width; named models only -> zoo; else other.
 std::string experiment_kind(const SweepGroup& g);

@@ -38,10 +38,10 @@ struct MeasureConfig {
   std::string cache_sim;  // empty = no simulation; "host", "i5-7600k" or "SIZE,ASSOC,LINE"
   std::vector<std::pair<std::string, std::string>> env;  // set in the measuring process, in written order
   bool profile = false;  // profile=1: also time each step (measure/step_profile.h) and store the profile
+  std::string input;  // a float32 .npy file as the network input; empty = drawn from the seed
   // check=1: also compare the output with the reference backend's (record.h
   // CheckSection) and store the error with the row.
   bool check = false;
-  std::string input;  // a float32 .npy file as the network input; empty = drawn from the seed
 
   std::string str() const;  // the canonical descriptor: the one composer
   // UsageError for unknown models/knobs, missing backend/batch/threads, bad numbers.

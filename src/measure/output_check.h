@@ -1,9 +1,10 @@
 #pragma once
 // check=1: does the measured backend compute the same function as the
 // reference backend? The plain-loop reference takes minutes on a full-size
-// network, so the check runs the same model at the smallest input its
-// architecture allows (batch 1, the measurement's seeds), where it takes
-// seconds, and keeps the error with the row (record.h CheckSection).
+// network, so the check runs the same model at a 32x32 input (or the
+// smallest its architecture allows, if larger; batch 1, the measurement's
+// seeds), where it takes seconds, and keeps the error with the row
+// (record.h CheckSection).
 #include "backends/backend.h"
 #include "measure/config.h"
 #include "measure/record.h"

@@ -43,7 +43,7 @@ PeerTable peer_table(const Dataset& d, const BackendRoles& roles) {
     if (fresh) t.rows.push_back(PeerRow{row_key(fields), fields.head, batch, {}, {}});
     return t.rows[it->second];
   };
-  for (const auto& m : d.ok) row_of(m.fields, m.batch, m.backend).engines[m.backend].m = &m;
+  for (const auto& m : d.ok) row_of(m.fields, m.batch, m.backend).engines[m.backend].m = m;
   for (const auto& f : d.failed_rows) {
     Descriptor fields;
     RunFields run;

@@ -14,8 +14,8 @@
 namespace fb::report {
 
 struct PeerCell {
-  const Measurement* m = nullptr;  // the ok row, or null
-  std::string failed;              // the stored error when the configuration failed
+  std::optional<Measurement> m;  // the ok row (a copy: tables outlive the Dataset they came from)
+  std::string failed;            // the stored error when the configuration failed
 };
 
 struct PeerRow {

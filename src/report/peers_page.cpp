@@ -12,7 +12,7 @@ namespace {
 constexpr const char* kHowToRead =
     "Latency per image (median, ms) and, in parentheses, the speed-up over the native framework on the same "
     "configuration. 'check' is the output's relative error against the reference backend on the same seeded weights "
-    "and input (the model at its smallest resolution, batch 1; it agrees when at most the bound). The last column is "
+    "and input (the model at a 32x32 input, or the smallest its architecture allows, batch 1; it agrees when at most the bound). The last column is "
     "the fastest peer's latency over formbench's engine's: above 1, formbench's engine is faster.";
 
 std::string check_words(const Measurement& m) {
@@ -61,7 +61,7 @@ std::vector<std::vector<std::string>> peers_csv_rows(const std::vector<PeerTable
         auto it = r.engines.find(engine);
         if (it == r.engines.end()) continue;
         std::vector<std::string> row{label, r.model, std::to_string(r.batch), engine};
-        if (const Measurement* m = it->second.m) {
+        if (const auto& m = it->second.m) {
           const auto x = r.speedup_over_native(engine, roles);
           row.insert(row.end(), {num(m->per_image_ms), num(m->per_image_ci_low), num(m->per_image_ci_high), x ? num(*x) : ""});
           if (m->check && m->check->error.empty())

@@ -59,6 +59,23 @@ TEST(MeasureConfig, ProfileIsARunFieldWrittenOnlyWhenOn) {
   }
 }
 
+TEST(MeasureConfig, CheckIsARunFieldWrittenOnlyWhenOn) {
+  const std::string base = "pattern:standard depth=3 width=16 res=32 classes=10 backend=ort batch=2 threads=1";
+  MeasureConfig on = MeasureConfig::parse(base + " check=1 profile=1");
+  EXPECT_TRUE(on.check);
+  EXPECT_EQ(on.str(), base + " profile=1 check=1");
+  EXPECT_EQ(MeasureConfig::parse(on.str()).str(), on.str());
+  EXPECT_EQ(MeasureConfig::parse(base + " check=0").str(), base);
+  EXPECT_EQ(RunFields::split(Descriptor::parse(on.str())).check, "1");
+  EXPECT_FALSE(RunFields::split(Descriptor::parse(on.str())).model.get("check"));
+  try {
+    MeasureConfig::parse(base + " check=yes");
+    ADD_FAILURE() << "check=yes accepted";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("check=yes must be 0 or 1"), std::string::npos) << e.what();
+  }
+}
+
 TEST(MeasureConfig, BadDescriptorsSayWhatIsWrong) {
   struct Case {
     const char* text;

@@ -1,7 +1,12 @@
 // Foreign CPU arithmetic: what others used, as a share of the whole machine.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <chrono>
+#include <thread>
 
 #include "measure/interference.h"
 
@@ -26,6 +31,28 @@ TEST(Interference, SnapshotsMove) {
   EXPECT_GT(b.self_s, a.self_s);
   EXPECT_GE(b.system_busy_s, a.system_busy_s);
   EXPECT_GE(foreign_cpu_pct(a, b), 0.0);
+}
+
+// An engine in a process of its own: its CPU time is the measurement's, so
+// a snapshot given its pid counts it as self, not as foreign.
+TEST(Interference, AHelperProcesssCpuCountsAsOurOwn) {
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    volatile double x = 0;
+    for (;;) x = x + 1;
+  }
+  CpuSnapshot with_a = cpu_snapshot(child), without_a = cpu_snapshot();
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  CpuSnapshot with_b = cpu_snapshot(child), without_b = cpu_snapshot();
+  const double helper_s = process_cpu_seconds(child);
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+  EXPECT_GT(helper_s, 0.2);  // it spun for 0.6 s
+  EXPECT_GT(with_b.self_s - with_a.self_s, 0.2);
+  EXPECT_LT(without_b.self_s - without_a.self_s, 0.1);  // this process slept
+  EXPECT_LT(foreign_cpu_pct(with_a, with_b), foreign_cpu_pct(without_a, without_b));
+  EXPECT_EQ(process_cpu_seconds(child), 0);  // gone: counts nothing
 }
 
 TEST(Interference, RetriesWhileNoisyThenKeepsTheQuietAttempt) {

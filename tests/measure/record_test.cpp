@@ -2,6 +2,8 @@
 // docs/measurement.md lists, read back typed, and a bad field named.
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include "common/error.h"
 #include "measure/record.h"
 
@@ -200,6 +202,52 @@ TEST(Record, AMalformedProfileIsNamed) {
       ADD_FAILURE() << "accepted " << c.pointer;
     } catch (const UsageError& e) {
       EXPECT_NE(std::string(e.what()).find(c.expect), std::string::npos) << c.pointer << " -> " << e.what();
+    }
+  }
+}
+
+// check=1's section and an out-of-process engine's copies: written under
+// their documented keys, read back typed; a bad value is named.
+TEST(Record, TheCheckSectionAndTheTimeOutsideTheEngineRoundTrip) {
+  MeasurementRecord r = full_record();
+  r.check = CheckSection{"reference", "resnet18 res=32", 2e-6, 4.0, 5e-7, 1e-3, true, ""};
+  r.outside_engine_ms = 0.4;
+  const json j = r;
+  EXPECT_EQ(j["check"]["against"], "reference");
+  EXPECT_EQ(j["check"]["at"], "resnet18 res=32");
+  EXPECT_DOUBLE_EQ(j["check"]["relative"].get<double>(), 5e-7);
+  EXPECT_EQ(j["check"]["agrees"], true);
+  EXPECT_FALSE(j["check"].contains("error"));
+  EXPECT_DOUBLE_EQ(j["outside_engine_ms"].get<double>(), 0.4);
+  const MeasurementRecord back = j.get<MeasurementRecord>();
+  ASSERT_TRUE(back.check);
+  EXPECT_EQ(back.check->at, "resnet18 res=32");
+  EXPECT_DOUBLE_EQ(back.check->max_ref, 4.0);
+  EXPECT_DOUBLE_EQ(back.check->bound, 1e-3);
+  EXPECT_TRUE(back.check->agrees);
+  EXPECT_DOUBLE_EQ(*back.outside_engine_ms, 0.4);
+  EXPECT_FALSE(json(full_record()).contains("check"));  // no check=1, no section
+  EXPECT_FALSE(json(full_record()).contains("outside_engine_ms"));
+
+  // A backend that could not run the checked model: its words, no numbers.
+  json failed = j;
+  failed["check"] = {{"against", "reference"}, {"at", "x"}, {"agrees", false}, {"error", "opencv: cannot"}};
+  EXPECT_EQ(failed.get<MeasurementRecord>().check->error, "opencv: cannot");
+
+  for (const auto& [pointer, value, expect] : std::initializer_list<std::tuple<const char*, json, const char*>>{
+           {"/check/relative", -1, "record field check.relative is -1, outside"},
+           {"/check/relative", nullptr, "record field check.relative is missing"},
+           {"/check/at", nullptr, "record field check.against or check.at is missing"},
+           {"/check/bound", 5, "record field check.bound is 5, outside"},
+           {"/outside_engine_ms", "fast", "record field outside_engine_ms is not a number"},
+           {"/outside_engine_ms", -0.5, "record field outside_engine_ms is -0.5, outside"}}) {
+    json bad = j;
+    bad[json::json_pointer(pointer)] = value;
+    try {
+      bad.get<MeasurementRecord>();
+      ADD_FAILURE() << "accepted " << pointer;
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find(expect), std::string::npos) << e.what();
     }
   }
 }

@@ -29,6 +29,7 @@ struct FakeRow {
   // cache_sim.ll_geometry of a simulated row (as `measure` writes it); empty: not recorded.
   std::string ll_geometry = "6291456,12,64";
   double llc_misses_hw = -1;  // >= 0: hardware counters available, counters.llc_misses
+  std::string error = "";     // stored with a failed row
 };
 
 // Built through the record's owner (measure/record.h), so the fixture uses the
@@ -76,6 +77,7 @@ inline void write_fake_store(const std::filesystem::path& path, const std::vecto
     m.descriptor = r.descriptor;
     m.machine_id = r.machine;
     m.status = r.status;
+    m.error = r.error;
     m.record_json = r.record_json ? *r.record_json : fake_record(r).dump();
     store.put(m);
     for (const auto& [name, kind] : r.experiments)

@@ -58,5 +58,29 @@ TEST(Presets, ProfileOneConfigurationPerPatternOnBothRoles) {
     if (experiment == "profile") EXPECT_EQ(kind, "profile");
 }
 
+// peers: every engine on the zoo and the six patterns (depth 20, width 32),
+// batch 1 and 8, each row also checked against the reference (check=1), in
+// one experiment of kind peers.
+TEST(Presets, PeersRunEveryEngineOnTheZooAndThePatternsWithTheOutputChecked) {
+  const auto grid = expand(preset("peers"), 2);
+  EXPECT_EQ(grid.size(), (12u + 6u) * 5u * 2u);
+  std::map<std::string, int> per_backend;
+  for (const auto& c : grid) {
+    ++per_backend[c.backend];
+    EXPECT_NE(c.descriptor.find(" check=1"), std::string::npos) << c.descriptor;
+    EXPECT_EQ(c.experiments, std::vector<std::string>{"peers"});
+    if (c.model.str().rfind("pattern:", 0) == 0) {
+      EXPECT_EQ(c.model.knob("depth"), 20) << c.descriptor;
+      EXPECT_EQ(c.model.knob("width"), 32) << c.descriptor;
+    }
+  }
+  EXPECT_EQ(per_backend, (std::map<std::string, int>{
+                             {"torch", 36}, {"torch-jit", 36}, {"onednn", 36}, {"ort", 36}, {"opencv", 36}}));
+  EXPECT_EQ(spec_experiments(preset("peers")), (std::vector<std::pair<std::string, std::string>>{{"peers", "peers"}}));
+  SweepGroup g;
+  g.backends = {"onednn", "ort:basic"};
+  EXPECT_EQ(experiment_kind(g), "peers");  // inferred from a peer engine
+}
+
 }  // namespace
 }  // namespace fb::study

@@ -109,10 +109,11 @@ SweepGroup ablation_group() { return pattern_group("ablation", {20}, {64}, {112}
 // against the reference backend (check=1; at a small resolution, measure.cpp).
 const std::vector<std::string> kPeers = {"torch", "torch-jit", "onednn", "ort", "opencv"};
 
-std::vector<SweepGroup> peers_groups() {
-  SweepGroup zoo = zoo_group(study_zoo(), kPeers);
-  zoo.batches = {1, 8};
-  SweepGroup patterns = pattern_group("peers", {20}, {32}, {}, {1, 8}, kPeers);
+std::vector<SweepGroup> peers_groups(std::vector<std::string> models, std::vector<std::string> patterns_of,
+                                     std::vector<int64_t> res, std::vector<int64_t> batches, int64_t depth = 20) {
+  SweepGroup zoo = zoo_group(std::move(models), kPeers);
+  zoo.batches = batches;
+  SweepGroup patterns = pattern_group("peers", {depth}, {32}, std::move(res), batches, kPeers, std::move(patterns_of));
   for (SweepGroup* g : {&zoo, &patterns}) {
     g->name = g->kind = "peers";
     g->check = true;
@@ -149,6 +150,9 @@ SweepSpec quick() {
                             {"onednn", "onednn:nofuse", "onednn:nofold", "onednn:plain"}, {"bottleneck", "dw_bottleneck"}));
   // The depth grid's smallest network (~2 s a configuration with its profile).
   g.push_back(profile_group(10, 32, 64));
+  // Every engine on the zoo networks above and the pattern of the cache
+  // experiment (depth 10, width 32, res 64), batch 1, outputs checked.
+  for (auto& p : peers_groups({"resnet18", "mobilenet_v2"}, {"dw_bottleneck"}, {64}, {1}, 10)) g.push_back(p);
   return make("quick", g);
 }
 
@@ -184,7 +188,7 @@ SweepSpec preset(const std::string& name) {
   if (name == "cache") return make(name, cache_groups());
   if (name == "zoo") return make(name, {zoo});
   if (name == "ablation") return make(name, {ablation_group()});
-  if (name == "peers") return make(name, peers_groups());
+  if (name == "peers") return make(name, peers_groups(study_zoo(), study_patterns(), {}, {1, 8}));
   if (name == "paper") {
     std::vector<SweepGroup> g = {depth_group(), width_group()};
     for (auto& c : cache_groups()) g.push_back(c);

@@ -50,12 +50,15 @@ std::map<std::string, std::vector<std::string>> expected() {
   return out;
 }
 
-// The grid's descriptors; those of profile groups (profile=1, added since
-// the file was written: new keys) go to `profiled` when it is given.
-std::vector<std::string> composed(const SweepSpec& spec, std::vector<std::string>* profiled = nullptr) {
+// The grid's descriptors; those of profile groups (profile=1) go to
+// `profiled` and those of peers groups (check=1) to `checked` when given:
+// added since the file was written, they are new keys.
+std::vector<std::string> composed(const SweepSpec& spec, std::vector<std::string>* profiled = nullptr,
+                                  std::vector<std::string>* checked = nullptr) {
   std::vector<std::string> out;
   for (const auto& c : expand(spec, 4)) {
     if (profiled && c.descriptor.find(" profile=1") != std::string::npos) profiled->push_back(c.descriptor);
+    else if (checked && c.descriptor.find(" check=1") != std::string::npos) checked->push_back(c.descriptor);
     else out.push_back(c.descriptor);
   }
   return out;
@@ -71,8 +74,11 @@ TEST(GridDescriptors, AreByteIdenticalToTheStoredKeys) {
   ASSERT_EQ(want.size(), 3u) << GRID_DESCRIPTORS_FILE;
   ASSERT_EQ(want.at("paper").size(), 432u);
   for (const char* name : {"quick", "paper"}) {
-    std::vector<std::string> profiled;
-    EXPECT_EQ(composed(preset(name), &profiled), want.at(name)) << name;
+    std::vector<std::string> profiled, checked;
+    EXPECT_EQ(composed(preset(name), &profiled, &checked), want.at(name)) << name;
+    // quick's peers experiment: 3 models x 5 engines, new keys ending in check=1.
+    EXPECT_EQ(checked.size(), std::string(name) == "quick" ? 15u : 0u) << name;
+    for (const auto& c : checked) EXPECT_EQ(c.substr(c.size() - 8), " check=1") << c;
     // The profile experiment adds keys only: one per pattern and role, each
     // a stored key of the depth grid with profile=1 appended.
     EXPECT_EQ(profiled.size(), 12u) << name;

@@ -122,7 +122,7 @@ TEST(Spec, LoadSpecKnowsPresetsAndSaysWhatElseItAccepts) {
     load_spec("papr");
     FAIL();
   } catch (const UsageError& e) {
-    EXPECT_NE(std::string(e.what()).find("unknown preset 'papr'; presets: depth, width, cache, zoo, ablation, paper, quick"),
+    EXPECT_NE(std::string(e.what()).find("unknown preset 'papr'; presets: depth, width, cache, zoo, ablation, peers, paper, quick"),
               std::string::npos) << e.what();
   }
   EXPECT_THROW(load_spec("/nonexistent/spec.toml"), UsageError);
@@ -132,7 +132,7 @@ TEST(Spec, LoadSpecKnowsPresetsAndSaysWhatElseItAccepts) {
     FAIL();
   } catch (const UsageError& e) {
     EXPECT_STREQ(e.what(), "spec '/tmp' is a directory; give a spec file (.toml) or a preset: depth, width, cache, zoo, "
-                           "ablation, paper, quick");
+                           "ablation, peers, paper, quick");
   }
 }
 

@@ -17,6 +17,10 @@ packages=(
   libonnx-dev                        # ONNX import and export: the ONNX protobuf definitions and checker
 )
 
+# The ort backend's runtime: ONNX Runtime is not in Debian; it comes from the
+# npm registry (below), so Node.js and npm are needed, from Debian if absent.
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -42,3 +46,17 @@ for lib in libblas.so.3 liblapack.so.3; do
     "${sudo_cmd[@]}" update-alternatives --set "$lib-$arch" "$want"
   fi
 done
+
+# ONNX Runtime for the ort backend: the npm package onnxruntime-node at the
+# version src/backends/ort/runner/package.json pins, installed beside the
+# runner from its package-lock.json. Only when it is absent or another
+# version. --ignore-scripts: the package's post-install step only fetches
+# optional GPU files from outside the registry; the CPU runtime is in the
+# package itself.
+ort_dir=$(cd "$(dirname "$0")/../src/backends/ort/runner" && pwd)
+ort_pinned=$(cd "$ort_dir" && node -p "require('./package.json').dependencies['onnxruntime-node']")
+ort_installed=$(cd "$ort_dir" && node -p "try { require('./node_modules/onnxruntime-node/package.json').version } catch (e) { '' }")
+if [ "$ort_installed" != "$ort_pinned" ]; then
+  echo "setup: installing onnxruntime-node $ort_pinned in $ort_dir (npm ci)"
+  (cd "$ort_dir" && npm ci --ignore-scripts --no-audit --no-fund)
+fi

@@ -9,6 +9,9 @@
 #ifdef FORMBENCH_WITH_TORCH
 #include "backends/torch/torch_backend.h"
 #endif
+#ifdef FORMBENCH_WITH_ORT
+#include "backends/ort/ort_backend.h"
+#endif
 
 namespace fb {
 
@@ -22,6 +25,9 @@ const std::vector<std::unique_ptr<Backend>>& backend_registry() {
 #ifdef FORMBENCH_WITH_TORCH
     r.push_back(make_torch_backend());
     r.push_back(make_torch_jit_backend());
+#endif
+#ifdef FORMBENCH_WITH_ORT
+    r.push_back(make_ort_backend());
 #endif
     return r;
   }();

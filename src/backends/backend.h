@@ -39,6 +39,10 @@ struct BackendOptions {
 // multiplications than the direct count the cost model reports.
 struct CompiledFacts {
   int winograd_convs = 0;
+  // Where compile()'s own time went, in order, milliseconds (the user waits
+  // for it too): e.g. lower, each pass, primitives and weights, tuning.
+  // Empty where the backend does not say.
+  std::vector<std::pair<std::string, double>> phases_ms;
 };
 
 class Executable {

@@ -30,6 +30,7 @@ struct Prepared {
   Graph graph;
   Tensor input, output;
   std::unique_ptr<Executable> exe;
+  double compile_ms = 0;  // the user's wait before the first inference
 };
 
 Prepared prepare(const MeasureConfig& c, const MeasurePolicy& p) {
@@ -40,7 +41,9 @@ Prepared prepare(const MeasureConfig& c, const MeasurePolicy& p) {
   Weights w = c.model.weights(r.graph, p.seed);
   r.input = network_input(c.input, r.graph.input_shape(), p.seed + 1, "input");
   r.output = Tensor(r.graph.output_shape());
+  const auto t0 = Clock::now();
   r.exe = r.choice.backend->compile(r.graph, w, r.choice.options);
+  r.compile_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
   return r;
 }
 
@@ -131,7 +134,8 @@ Record measure(const MeasureConfig& c, const MeasurePolicy& p) {
   if (!c.cache_sim.empty()) t.cache_sim = simulate_cache(self_exe(), descriptor, sim, c.env, p.cache_sim_timeout_s);
   if (!outside_engine_s.empty()) t.outside_engine_ms = summarize(outside_engine_s).median * 1e3;
   if (c.check) t.check = check_against_reference(c, run.choice, p.seed);
-  t.compiled = CompiledSection{run.exe->compiled_facts().winograd_convs};
+  const CompiledFacts facts = run.exe->compiled_facts();
+  t.compiled = CompiledSection{facts.winograd_convs, run.compile_ms, facts.phases_ms};
   t.backend_facts = run.choice.backend->environment(run.choice.options);
   t.json = {{"model", c.model.str()}, {"backend", run.choice.str()}, {"batch", c.batch}, {"threads", c.threads},
             {"environment", environment_json(run.choice)}, {"timestamp", utc_timestamp()}};

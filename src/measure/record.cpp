@@ -259,6 +259,27 @@ void write(json& j, const CheckSection& c) {
   put(j, "error", c.error);
 }
 
+CompiledSection read_compiled(const Fields& f) {
+  CompiledSection c;
+  c.winograd_convs = static_cast<int64_t>(f.number("winograd_convs", 0, kMaxRecordRuns).value_or(0));
+  c.compile_ms = f.number("compile_ms", 0, kMaxRecordMs);
+  const json* phases = f.find("phases");
+  if (!phases) return c;
+  if (!phases->is_array() || phases->size() > kMaxRecordProfileGroups)
+    throw UsageError("record field compiled.phases is not an array of at most 100000 phases");
+  for (size_t i = 0; i < phases->size(); ++i) {
+    const std::string at = fmt::format("compiled.phases[{}]", i);
+    if (!(*phases)[i].is_object()) throw UsageError("record field " + at + " is not an object");
+    const Fields p((*phases)[i], at + ".");
+    const std::string name = p.text("name");
+    if (name.empty()) throw UsageError("record field " + at + ".name is missing or empty");
+    const auto ms = p.number("ms", 0, kMaxRecordMs);
+    if (!ms) throw UsageError("record field " + at + ".ms is missing");
+    c.phases_ms.emplace_back(name, *ms);
+  }
+  return c;
+}
+
 CheckSection read_check(const Fields& f) {
   CheckSection c;
   c.against = f.text("against");
@@ -302,7 +323,16 @@ void to_json(nlohmann::json& j, const MeasurementRecord& r) {
   if (r.counters) write(section_of(j, "counters"), *r.counters);
   if (r.cache_sim) write(section_of(j, "cache_sim"), *r.cache_sim);
   else if (!j.contains("cache_sim")) j["cache_sim"] = nullptr;
-  if (r.compiled) section_of(j, "compiled")["winograd_convs"] = r.compiled->winograd_convs;
+  if (r.compiled) {
+    json& c = section_of(j, "compiled");
+    c["winograd_convs"] = r.compiled->winograd_convs;
+    put(c, "compile_ms", r.compiled->compile_ms);
+    if (!r.compiled->phases_ms.empty()) {
+      json phases = json::array();
+      for (const auto& [name, ms] : r.compiled->phases_ms) phases.push_back({{"name", name}, {"ms", ms}});
+      c["phases"] = phases;
+    }
+  }
   if (r.profile) write(section_of(j, "profile"), *r.profile);
   if (r.check) write(section_of(j, "check"), *r.check);
   if (r.outside_engine_ms) j["outside_engine_ms"] = *r.outside_engine_ms;
@@ -350,8 +380,7 @@ void from_json(const nlohmann::json& j, MeasurementRecord& r) {
   // A counters section that is not an object means no counters, as before it was typed.
   if (const json* c = f.find("counters"); c && c->is_object()) r.counters = read_counters(Fields(*c, "counters."));
   if (auto s = f.section("cache_sim")) r.cache_sim = read_cache_sim(*s);
-  if (auto s = f.section("compiled"))
-    r.compiled = CompiledSection{static_cast<int64_t>(s->number("winograd_convs", 0, kMaxRecordRuns).value_or(0))};
+  if (auto s = f.section("compiled")) r.compiled = read_compiled(*s);
   if (auto s = f.section("profile")) r.profile = read_profile(*s, j["profile"]);
   if (auto s = f.section("check")) r.check = read_check(*s);
   r.outside_engine_ms = f.number("outside_engine_ms", 0, kMaxRecordMs);

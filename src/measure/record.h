@@ -55,8 +55,10 @@ struct CacheSimSection {  // cache_sim.*: callgrind's simulation per inference; 
   std::optional<int64_t> collected_runs;
 };
 
-struct CompiledSection {  // compiled.*: what the backend compiled that changes the arithmetic
+struct CompiledSection {  // compiled.*: what the backend compiled that changes the arithmetic, and how long it took
   int64_t winograd_convs = 0;
+  std::optional<double> compile_ms;  // the caller's clock around compile(), once per measurement
+  std::vector<std::pair<std::string, double>> phases_ms;  // the backend's own split of it (CompiledFacts), in order
 };
 
 // profile.*: with profile=1, where one batch run's time goes (step medians

@@ -155,6 +155,31 @@ TEST(OnednnTuner, TimesPoliciesAndWinogradAndMatches) {
     EXPECT_EQ(r.impl.find("wino"), std::string::npos) << r.impl;
 }
 
+// Compile time is part of the user's wait: compile() says where it went, by
+// phase in order (the tuner's share its own), in the facts and in explain.
+TEST(OnednnTuner, CompileTimeByPhaseWithTheTunersShare) {
+  const PatternCase c{Pattern::Standard, 32, 64};
+  const Graph g = pattern_graph(c, 2, 1);
+  auto names = [](const CompiledFacts& f) {
+    std::vector<std::string> n;
+    for (const auto& [name, ms] : f.phases_ms) {
+      n.push_back(name);
+      EXPECT_GE(ms, 0) << name;
+    }
+    return n;
+  };
+  const auto tuned = choose_backend("onednn", 2).backend->compile(g, make_weights(g, 1), {});
+  const CompiledFacts f = tuned->compiled_facts();
+  EXPECT_EQ(names(f), (std::vector<std::string>{"lower", "fold_batch_norm", "fuse_sum", "fuse_activations",
+                                                 "fuse_depthwise", "primitives and weights", "tuning"}));
+  EXPECT_GT(f.phases_ms.back().second, 0);  // three layout policies and Winograd were timed
+  EXPECT_NE(tuned->explain().find("compile "), std::string::npos);
+  EXPECT_NE(tuned->explain().find(", tuning "), std::string::npos);
+  const BackendChoice plain = choose_backend("onednn:notune,nofold", 2);
+  EXPECT_EQ(names(plain.backend->compile(g, make_weights(g, 1), plain.options)->compiled_facts()),
+            (std::vector<std::string>{"lower", "fuse_sum", "fuse_activations", "fuse_depthwise", "primitives and weights"}));
+}
+
 // Step records: the fused conv + BN + ReLU is one step that names its three
 // nodes and how each was absorbed, a real kernel, its layouts and shapes,
 // and the cost model's MACs and fused traffic; the output reorder covers no

@@ -32,7 +32,7 @@ MeasurementRecord full_record() {
   s.data_writes = 1e5;
   s.ll_geometry = "6291456,12,64", s.d1_geometry = "32768,8,64", s.i1_geometry = "32768,8,64";
   s.preset = "i5-7600k", s.source = "Intel ARK", s.note = "callgrind", s.collected_runs = 2;
-  r.compiled = CompiledSection{3};
+  r.compiled = CompiledSection{3, std::nullopt, {}};
   r.backend_facts = {{"dnnl_version", "3.0"}, {"isa", "avx2"}};
   r.json = {{"environment", {{"cpu_model", "Test CPU"}}}, {"timestamp", "now"}};
   return r;
@@ -202,6 +202,34 @@ TEST(Record, AMalformedProfileIsNamed) {
       ADD_FAILURE() << "accepted " << c.pointer;
     } catch (const UsageError& e) {
       EXPECT_NE(std::string(e.what()).find(c.expect), std::string::npos) << c.pointer << " -> " << e.what();
+    }
+  }
+}
+
+// How long compile() took and the backend's split of it.
+TEST(Record, CompileTimeAndItsPhasesRoundTrip) {
+  MeasurementRecord r = full_record();
+  r.compiled = CompiledSection{2, 812.5, {{"lower", 3.0}, {"tuning", 640.25}}};
+  const json j = r;
+  EXPECT_DOUBLE_EQ(j["compiled"]["compile_ms"].get<double>(), 812.5);
+  EXPECT_EQ(j["compiled"]["phases"][1]["name"], "tuning");
+  const MeasurementRecord back = j.get<MeasurementRecord>();
+  EXPECT_EQ(back.compiled->winograd_convs, 2);
+  EXPECT_DOUBLE_EQ(*back.compiled->compile_ms, 812.5);
+  EXPECT_EQ(back.compiled->phases_ms, r.compiled->phases_ms);
+  for (const auto& [pointer, value, expect] : std::initializer_list<std::tuple<const char*, json, const char*>>{
+           {"/compiled/compile_ms", -1, "record field compiled.compile_ms is -1, outside"},
+           {"/compiled/phases", "fast", "record field compiled.phases is not an array"},
+           {"/compiled/phases/0", 3, "record field compiled.phases[0] is not an object"},
+           {"/compiled/phases/1/name", "", "record field compiled.phases[1].name is missing or empty"},
+           {"/compiled/phases/1/ms", nullptr, "record field compiled.phases[1].ms is missing"}}) {
+    json bad = j;
+    bad[json::json_pointer(pointer)] = value;
+    try {
+      bad.get<MeasurementRecord>();
+      ADD_FAILURE() << "accepted " << pointer;
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find(expect), std::string::npos) << e.what();
     }
   }
 }

@@ -5,6 +5,9 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <chrono>
+
 #include "backends/onednn/compiler.h"
 #include "backends/onednn/engine_options.h"
 #include "backends/onednn/isa.h"
@@ -15,6 +18,33 @@ namespace fb {
 namespace {
 
 using namespace onednn;
+
+// compile()'s time by phase: each lap is the time since the previous one.
+class PhaseClock {
+ public:
+  // `minus_ms`: time inside this lap that is reported as a phase of its own.
+  void lap(const std::string& name, double minus_ms = 0) {
+    const auto now = std::chrono::steady_clock::now();
+    add(name, std::max(0.0, std::chrono::duration<double, std::milli>(now - last_).count() - minus_ms));
+    last_ = now;
+  }
+  void add(const std::string& name, double ms) { phases_.emplace_back(name, ms); }
+  const std::vector<std::pair<std::string, double>>& phases() const { return phases_; }
+  // "compile 812.4 ms: lower 3.1, fold_batch_norm 0.4, ..., tuning 640.2\n"
+  std::string str() const {
+    double total = 0;
+    std::string parts;
+    for (const auto& [name, ms] : phases_) {
+      total += ms;
+      parts += fmt::format("{}{} {:.1f}", parts.empty() ? "" : ", ", name, ms);
+    }
+    return fmt::format("compile {:.1f} ms: {}\n", total, parts);
+  }
+
+ private:
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+  std::vector<std::pair<std::string, double>> phases_;
+};
 
 class OnednnBackend final : public Backend {
  public:
@@ -27,15 +57,27 @@ class OnednnBackend final : public Backend {
     const EngineOptions eo = parse_engine_options(o.variant);
     apply_isa_cap(o.isa);  // before the first primitive of the process
     omp_set_num_threads(o.threads);
+    PhaseClock clock;
     Plan p = lower(g, w);
-    if (eo.fold_bn) p = fold_batch_norm(std::move(p));
-    if (eo.fuse_sum) p = fuse_sum(std::move(p));
-    if (eo.fuse_act) p = fuse_activations(std::move(p));
-    if (eo.fuse_dw) p = fuse_depthwise(std::move(p));
+    clock.lap("lower");
+    auto pass = [&](bool on, const char* name, Plan (*run)(Plan)) {
+      if (!on) return;
+      p = run(std::move(p));
+      clock.lap(name);
+    };
+    pass(eo.fold_bn, "fold_batch_norm", fold_batch_norm);
+    pass(eo.fuse_sum, "fuse_sum", fuse_sum);
+    pass(eo.fuse_act, "fuse_activations", fuse_activations);
+    pass(eo.fuse_dw, "fuse_depthwise", fuse_depthwise);
     std::string tuned;
-    auto prog = eo.tune && eo.blocked ? compile_tuned(p, g.input_shape(), g.output_shape(), eo, o.threads, tuned) : compile_plan(p, g.input_shape(), eo, o.threads);
-    prog->header = fmt::format("onednn{} plan for {} (input {}), isa {}, {} threads\n{}\n", eo.str().empty() ? "" : ":" + eo.str(),
-                               g.name, g.input_shape().str(), effective_isa(), o.threads, tuned);
+    double tuning_ms = 0;
+    auto prog = eo.tune && eo.blocked ? compile_tuned(p, g.input_shape(), g.output_shape(), eo, o.threads, tuned, tuning_ms)
+                                      : compile_plan(p, g.input_shape(), eo, o.threads);
+    clock.lap("primitives and weights", tuning_ms);
+    if (eo.tune && eo.blocked) clock.add("tuning", tuning_ms);
+    prog->compile_phases_ms = clock.phases();
+    prog->header = fmt::format("onednn{} plan for {} (input {}), isa {}, {} threads\n{}{}\n", eo.str().empty() ? "" : ":" + eo.str(),
+                               g.name, g.input_shape().str(), effective_isa(), o.threads, clock.str(), tuned);
     attach_costs(prog->records, g);
     return prog;
   }

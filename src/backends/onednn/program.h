@@ -35,7 +35,7 @@ class Program final : public Executable {
   // Each primitive timed alone: executed, then waited for. Not run()'s path.
   std::vector<double> run_profiled(const float* input, float* output) override;
   std::string step_timing() const override;
-  CompiledFacts compiled_facts() const override { return {winograd_convs}; }
+  CompiledFacts compiled_facts() const override { return {winograd_convs, compile_phases_ms}; }
   // The run's threads and the caller's input and output buffers.
   void bind(const float* input, float* output);
 
@@ -48,6 +48,7 @@ class Program final : public Executable {
   std::vector<dnnl::memory> constants;  // packed weights, owned here
   int threads = 1;
   int winograd_convs = 0;  // convolutions compiled to oneDNN's Winograd algorithm
+  std::vector<std::pair<std::string, double>> compile_phases_ms;  // CompiledFacts::phases_ms
   std::string header, footer;  // explain's text around the steps
 };
 

@@ -20,6 +20,7 @@ namespace fb::onednn {
 // identical blocks cost one timing.
 struct TuneCache {
   std::map<std::string, double> ms;
+  double spent_ms = 0;  // wall time spent timing candidates: the tuner's share of compile time
 };
 
 // One primitive on zeroed buffers of its own argument descriptors (every
@@ -39,8 +40,9 @@ dnnl::convolution_forward::primitive_desc tune_conv_algorithm(
     const std::function<dnnl::convolution_forward::primitive_desc()>& winograd);
 
 // Compiles the plan under each activation layout policy and keeps the
-// program that runs fastest; `report` says what each took and which won.
+// program that runs fastest; `report` says what each took and which won,
+// `tuning_ms` how long timing the candidates took (the rest is compiling).
 std::unique_ptr<Program> compile_tuned(const Plan& p, const Shape& input_shape, const Shape& output_shape,
-                                       EngineOptions eo, int threads, std::string& report);
+                                       EngineOptions eo, int threads, std::string& report, double& tuning_ms);
 
 }  // namespace fb::onednn

@@ -15,6 +15,7 @@ packages=(
   gnuplot-nox                        # report figures
   clang-14 libclang-rt-14-dev        # fuzz tests: clang, libFuzzer and the sanitizer runtimes
   libonnx-dev                        # ONNX import and export: the ONNX protobuf definitions and checker
+  libopencv-dnn-dev                  # the opencv peer backend: OpenCV's DNN module (and its core)
 )
 
 # The ort backend's runtime: ONNX Runtime is not in Debian; it comes from the

@@ -12,6 +12,9 @@
 #ifdef FORMBENCH_WITH_ORT
 #include "backends/ort/ort_backend.h"
 #endif
+#ifdef FORMBENCH_WITH_OPENCV
+#include "backends/opencv/opencv_backend.h"
+#endif
 
 namespace fb {
 
@@ -28,6 +31,9 @@ const std::vector<std::unique_ptr<Backend>>& backend_registry() {
 #endif
 #ifdef FORMBENCH_WITH_ORT
     r.push_back(make_ort_backend());
+#endif
+#ifdef FORMBENCH_WITH_OPENCV
+    r.push_back(make_opencv_backend());
 #endif
     return r;
   }();

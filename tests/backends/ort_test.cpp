@@ -185,6 +185,12 @@ TEST(OrtBackendFacts, EnvironmentRecordsVersionAndSettings) {
   for (const auto& [key, value] : facts) EXPECT_EQ(key.rfind("ort.", 0), 0u) << key;
 }
 
+TEST(OrtBackendFacts, ComputesOutOfProcessWithoutAProfiler) {
+  const Backend& b = *choose_backend("ort", 1).backend;
+  EXPECT_FALSE(b.in_process()) << "the cache simulator and the counters would see an idle caller";
+  EXPECT_FALSE(b.has_profiler());
+}
+
 TEST(OrtBackendFacts, PinnedVersionIsInstalled) {
   const OrtInstall i = locate_ort_install();
   EXPECT_EQ(i.pinned_version, "1.30.0");

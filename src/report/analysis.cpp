@@ -35,6 +35,14 @@ std::map<std::string, double> mean_speedup_by(const std::vector<SpeedupPair>& pa
 
 }  // namespace
 
+std::vector<SpeedupPair> once_per_configuration(const std::vector<SpeedupPair>& pairs) {
+  std::set<std::string> seen;
+  std::vector<SpeedupPair> out;
+  for (const auto& p : pairs)
+    if (seen.insert(p.native->key_without({"backend", "profile", "check"})).second) out.push_back(p);
+  return out;
+}
+
 std::vector<SpeedupPair> speedup_pairs(const Dataset& d, const BackendRoles& roles) {
   std::map<std::string, const Measurement*> native;
   for (const auto& m : d.ok)
@@ -74,7 +82,9 @@ std::vector<Series> series_over(const Dataset& d, const std::string& knob, size_
 
 Analysis analyse(const Dataset& d, const BackendRoles& roles) {
   Analysis a;
-  auto pairs = speedup_pairs(d, roles);
+  // A configuration also measured with profile=1 or check=1 (the profile and
+  // peers experiments) is one configuration, not two, in every aggregate.
+  auto pairs = once_per_configuration(speedup_pairs(d, roles));
   a.pairs = pairs.size();
   std::vector<double> all;
   for (const auto& p : pairs) all.push_back(p.speedup());

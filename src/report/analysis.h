@@ -24,6 +24,9 @@ struct SpeedupPair {
   double speedup() const { return native->per_image_ms / accelerated->per_image_ms; }
 };
 std::vector<SpeedupPair> speedup_pairs(const Dataset& d, const BackendRoles& roles);
+// The first pair of each configuration, whatever its profile= and check=
+// fields: a row measured again for its profile or its output check counts once.
+std::vector<SpeedupPair> once_per_configuration(const std::vector<SpeedupPair>& pairs);
 
 // Measurements of one pattern on one backend that differ only in `knob`
 // (depth or width), sorted by it; a series has at least `min_values` values

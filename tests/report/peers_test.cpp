@@ -111,6 +111,21 @@ TEST_F(PeersTest, TheReportShowsTheTableTheFigurePerBatchAndTheCsv) {
   EXPECT_EQ(csv.find("99"), std::string::npos);       // the zoo experiment's row is not a peer row
 }
 
+// A configuration measured again with check=1 (or profile=1) is one
+// configuration in the aggregate findings, not two.
+TEST_F(PeersTest, ACheckedRowDoesNotCountTwiceInTheMeanSpeedup) {
+  FakeRow zoo_native{"resnet50 backend=torch batch=1 threads=2", 30}, zoo_fast{"resnet50 backend=onednn batch=1 threads=2", 10};
+  zoo_native.experiments = zoo_fast.experiments = {{"zoo", "zoo"}};
+  test::write_fake_store(db_, {zoo_native, zoo_fast, peer_row("resnet50", "torch", 1, 30),
+                               peer_row("resnet50", "onednn", 1, 15), peer_row("mobilenet_v2", "torch", 1, 8),
+                               peer_row("mobilenet_v2", "onednn", 1, 2)});
+  const Dataset d = load_dataset(db_);
+  EXPECT_EQ(speedup_pairs(d, {}).size(), 3u);
+  const Analysis a = analyse(d);
+  EXPECT_EQ(a.pairs, 2u);                    // resnet50 once (its zoo row, stored first), mobilenet_v2 once
+  EXPECT_DOUBLE_EQ(a.mean_speedup, 3.5);     // (3 + 4) / 2, not (3 + 2 + 4) / 3
+}
+
 // Engine names and errors are store text: escaped on the page, never markup.
 TEST_F(PeersTest, AHostileErrorIsEscaped) {
   auto rows = peers_store();

@@ -10,6 +10,7 @@
 
 #include "backends/backend.h"
 #include "backends/compare.h"
+#include "backends/op_cases.h"
 #include "backends/opencv/opencv_executable.h"
 #include "backends/opencv/opencv_message.h"
 #include "backends/opencv/opencv_onnx_form.h"
@@ -24,6 +25,8 @@
 
 namespace fb {
 namespace {
+
+using test::net;
 
 // fp32 through a few layers against double accumulation, as in the torch
 // tests; observed ~3e-7.
@@ -67,66 +70,22 @@ INSTANTIATE_TEST_SUITE_P(AllPatterns, OpenCvPattern, ::testing::ValuesIn(pattern
 
 // --- ops the patterns do not use ---------------------------------------------
 
-Graph net(const std::string& name, const std::function<ValueId(GraphBuilder&, ValueId)>& body) {
-  GraphBuilder b(name, Shape{2, 6, 9, 9});
-  // A conv first, so every op sees signed, non-trivial values.
-  ValueId x = b.conv(b.input(), conv(8, 3).bias());
-  return b.finish(body(b, x));
-}
-
-// The builder writes symmetric pool padding only.
-Graph asymmetric_pool(bool max, bool count_include_pad) {
-  GraphBuilder b("pool", Shape{2, 6, 9, 9});
-  ValueId x = b.conv(b.input(), conv(8, 3).bias());
-  ValueId p = max ? b.max_pool(x, 3, 2, 0) : b.avg_pool(x, 3, 2, 0, count_include_pad);
-  Graph g = b.finish(p);
-  std::get<PoolAttrs>(g.nodes[static_cast<size_t>(p)].attrs).pad = Padding{1, 0, 0, 1};
-  validate(g);
-  return g;
-}
-
 // Average pools that count their padding beside ones that do not: OpenCV's
 // importer can be told only one way for the whole model (opencv_onnx_form.h).
 Graph mixed_average_pools() {
-  return net("mixed", [](GraphBuilder& b, ValueId x) {
+  return test::net("mixed", [](GraphBuilder& b, ValueId x) {
     return b.concat({b.avg_pool(x, 3, 1, 1, true, "counting"), b.avg_pool(x, 3, 1, 1, false, "excluding")});
   });
 }
 
-struct OpCase {
-  std::string name;
-  std::function<Graph()> build;
-};
-void PrintTo(const OpCase& c, std::ostream* os) { *os << c.name; }
-
-std::vector<OpCase> op_cases() {
-  using B = GraphBuilder;
-  return {
-      {"conv_bias", [] { return net("conv_bias", [](B& b, ValueId x) { return b.conv(x, conv(5, 3).bias()); }); }},
-      {"conv_dilated", [] { return net("dil", [](B& b, ValueId x) { return b.conv(x, conv(8, 3).dilation(2)); }); }},
-      {"conv_asymmetric_pad",
-       [] { return net("asym", [](B& b, ValueId x) { return b.conv(x, conv(8, 3).stride(2).pad(Padding{0, 1, 1, 0})); }); }},
-      {"conv_1x7_grouped_bias",
-       [] { return net("g", [](B& b, ValueId x) { return b.conv(x, conv(8, 1).kernel(1, 7).groups(4).bias()); }); }},
-      {"depthwise_strided",
-       [] { return net("dw", [](B& b, ValueId x) { return b.conv(x, conv(8, 3).stride(2).groups(8).pad(1)); }); }},
-      {"concat", [] { return net("cat", [](B& b, ValueId x) { return b.concat({x, b.conv(x, conv(4, 1)), b.relu6(x)}); }); }},
-      {"relu6", [] { return net("r6", [](B& b, ValueId x) { return b.relu6(b.conv(x, conv(20, 1))); }); }},
-      {"maxpool", [] { return net("mp", [](B& b, ValueId x) { return b.max_pool(x, 3, 2, 1); }); }},
-      {"avgpool_include_pad", [] { return net("ap", [](B& b, ValueId x) { return b.avg_pool(x, 3, 1, 1, true); }); }},
-      {"avgpool_exclude_pad", [] { return net("ap", [](B& b, ValueId x) { return b.avg_pool(x, 3, 2, 1, false); }); }},
-      {"avgpool_mixed_include_and_exclude_pad", mixed_average_pools},
-      {"maxpool_asymmetric", [] { return asymmetric_pool(true, false); }},
-      {"avgpool_asymmetric_include_pad", [] { return asymmetric_pool(false, true); }},
-      {"avgpool_asymmetric_exclude_pad", [] { return asymmetric_pool(false, false); }},
-      {"pad", [] { return net("pad", [](B& b, ValueId x) { return b.pad(x, Padding{1, 2, 0, 3}); }); }},
-      {"slice", [] { return net("crop", [](B& b, ValueId x) { return b.slice(x, 1, 2, 5, 6); }); }},
-      {"linear_head", [] { return net("head", [](B& b, ValueId x) {
-         return b.linear(b.flatten(b.global_avg_pool(b.relu(b.batch_norm(x)))), 10); }); }},
-  };
+// The shared op networks (op_cases.h), and the mixed pools above.
+std::vector<test::OpCase> op_cases() {
+  std::vector<test::OpCase> cases = test::op_cases();
+  cases.push_back({"avgpool_mixed_include_and_exclude_pad", mixed_average_pools});
+  return cases;
 }
 
-class OpenCvOp : public ::testing::TestWithParam<OpCase> {};
+class OpenCvOp : public ::testing::TestWithParam<test::OpCase> {};
 
 TEST_P(OpenCvOp, MatchesReference) { expect_matches_reference(GetParam().build(), 1, GetParam().name); }
 

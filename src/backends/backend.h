@@ -12,6 +12,7 @@
 
 #include "common/meminfo.h"
 #include "backends/step_record.h"
+#include "backends/tuning_cache.h"
 #include "graph/cost.h"
 #include "graph/ir.h"
 #include "graph/tensor.h"
@@ -32,6 +33,11 @@ struct BackendOptions {
   // empty = whatever the machine has. Process-wide in oneDNN, so the
   // measurement layer gives every configuration its own process.
   std::string isa;
+  // Compile-time tuning (onednn): timings found here are not made again, and
+  // new ones are saved (null: every compile times afresh); the most
+  // milliseconds timing may take (nullopt: the backend's stated default).
+  std::shared_ptr<TuningCache> tuning_cache;
+  std::optional<double> tuning_budget_ms;
 };
 
 // What compile() chose that changes the arithmetic actually done, recorded
@@ -43,6 +49,13 @@ struct CompiledFacts {
   // for it too): e.g. lower, each pass, primitives and weights, tuning.
   // Empty where the backend does not say.
   std::vector<std::pair<std::string, double>> phases_ms;
+  // What compile-time tuning did, in distinct candidates: timed in this
+  // compile, found in the tuning cache, and left untimed because the tuning
+  // budget was spent (the backend's fixed rule kept for those). All zero
+  // where nothing is tuned.
+  struct Tuning {
+    int timed = 0, cached = 0, skipped = 0;
+  } tuning;
 };
 
 class Executable {

@@ -26,7 +26,7 @@ void lower_step(ValueTable& vt, const Step& s) {
 }
 
 std::unique_ptr<Program> compile_plan(const Plan& plan, const Shape& input_shape, const EngineOptions& options,
-                                      int threads, TuneCache* tune) {
+                                      int threads, TuneSession* tune) {
   auto prog = std::make_unique<Program>();
   prog->threads = threads;
   ValueTable vt(plan, input_shape, options, *prog, tune);

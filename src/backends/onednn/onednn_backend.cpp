@@ -70,11 +70,13 @@ class OnednnBackend final : public Backend {
     pass(eo.fuse_act, "fuse_activations", fuse_activations);
     pass(eo.fuse_dw, "fuse_depthwise", fuse_depthwise);
     std::string tuned;
-    double tuning_ms = 0;
-    auto prog = eo.tune && eo.blocked ? compile_tuned(p, g.input_shape(), g.output_shape(), eo, o.threads, tuned, tuning_ms)
-                                      : compile_plan(p, g.input_shape(), eo, o.threads);
-    clock.lap("primitives and weights", tuning_ms);
-    if (eo.tune && eo.blocked) clock.add("tuning", tuning_ms);
+    const bool tune = eo.tune && eo.blocked;
+    TuneSession session(o.tuning_cache.get(), tuning_key_prefix(o.threads), o.tuning_budget_ms.value_or(kTuningBudgetMs));
+    auto prog = tune ? compile_tuned(p, g.input_shape(), g.output_shape(), eo, o.threads, session, tuned)
+                     : compile_plan(p, g.input_shape(), eo, o.threads);
+    clock.lap("primitives and weights", session.spent_ms());
+    if (tune) clock.add("tuning", session.spent_ms());
+    prog->tuning = {session.timed(), session.cached(), session.skipped()};
     prog->compile_phases_ms = clock.phases();
     prog->header = fmt::format("onednn{} plan for {} (input {}), isa {}, {} threads\n{}{}\n", eo.str().empty() ? "" : ":" + eo.str(),
                                g.name, g.input_shape().str(), effective_isa(), o.threads, clock.str(), tuned);

@@ -35,7 +35,7 @@ class Program final : public Executable {
   // Each primitive timed alone: executed, then waited for. Not run()'s path.
   std::vector<double> run_profiled(const float* input, float* output) override;
   std::string step_timing() const override;
-  CompiledFacts compiled_facts() const override { return {winograd_convs, compile_phases_ms}; }
+  CompiledFacts compiled_facts() const override { return {winograd_convs, compile_phases_ms, tuning}; }
   // The run's threads and the caller's input and output buffers.
   void bind(const float* input, float* output);
 
@@ -49,6 +49,7 @@ class Program final : public Executable {
   int threads = 1;
   int winograd_convs = 0;  // convolutions compiled to oneDNN's Winograd algorithm
   std::vector<std::pair<std::string, double>> compile_phases_ms;  // CompiledFacts::phases_ms
+  CompiledFacts::Tuning tuning;  // CompiledFacts::tuning
   std::string header, footer;  // explain's text around the steps
 };
 

@@ -11,7 +11,7 @@ namespace fb::onednn {
 using dnnl::memory;
 
 ValueTable::ValueTable(const Plan& plan, const Shape& input_shape, const EngineOptions& o, Program& prog,
-                       TuneCache* tune)
+                       TuneSession* tune)
     : plan_(plan), o_(o), prog_(prog), tune_(tune) {
   vals_.resize(plan.num_values);
   for (const Step& s : plan.steps) vals_[static_cast<size_t>(s.out)].shape = s.shape;

@@ -19,7 +19,7 @@
 
 namespace fb::onednn {
 
-struct TuneCache;
+class TuneSession;
 
 struct Value {
   md desc;
@@ -32,10 +32,10 @@ class ValueTable {
   static constexpr int kUserInput = -1;
   static constexpr int kScratch = -2;
 
-  ValueTable(const Plan& plan, const Shape& input_shape, const EngineOptions& o, Program& prog, TuneCache* tune);
+  ValueTable(const Plan& plan, const Shape& input_shape, const EngineOptions& o, Program& prog, TuneSession* tune);
 
   const EngineOptions& options() const { return o_; }
-  TuneCache* tune() const { return tune_; }
+  TuneSession* tune() const { return tune_; }
   dnnl::engine& engine() { return prog_.engine; }
   Program& program() { return prog_; }
 
@@ -92,7 +92,7 @@ class ValueTable {
   const Plan& plan_;
   EngineOptions o_;
   Program& prog_;
-  TuneCache* tune_;
+  TuneSession* tune_;
   std::vector<Value> vals_;
   std::vector<BufferUse> buffers_;
   std::vector<Binding> bindings_;

@@ -1,0 +1,136 @@
+// The onednn tuner's budget and its cache: a spent budget times nothing more
+// and keeps the library's rule for the rest; with a cache, a second compile
+// of the same network times nothing new and decides the same. No test here
+// asserts a wall-clock time: budgets are zero or tiny, counts come from the
+// cache's saves and the compiled facts.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+#include "backends/backend.h"
+#include "backends/compare.h"
+#include "graph/weights.h"
+#include "models/patterns.h"
+
+namespace fb {
+namespace {
+
+// A tuning cache in memory that counts what the tuner saves.
+struct CountingCache final : TuningCache {
+  std::map<std::string, double> rows;
+  int saves = 0;
+  std::optional<double> find(const std::string& key) override {
+    auto it = rows.find(key);
+    return it == rows.end() ? std::nullopt : std::optional<double>(it->second);
+  }
+  void save(const std::string& key, double ms) override {
+    ++saves;
+    rows[key] = ms;
+  }
+};
+
+// Standard blocks at width 32: 3x3 stride-1 convs, so Winograd is a candidate too.
+Graph standard_graph() {
+  PatternConfig cfg;
+  cfg.pattern = Pattern::Standard;
+  cfg.depth = 2;
+  cfg.width = 32;
+  cfg.res = 64;
+  cfg.classes = 10;
+  return build_pattern(cfg, 1);
+}
+
+std::unique_ptr<Executable> compile(const Graph& g, const std::string& backend, std::shared_ptr<TuningCache> cache,
+                                    std::optional<double> budget_ms = std::nullopt, int threads = 2) {
+  BackendChoice c = choose_backend(backend, threads);
+  c.options.tuning_cache = std::move(cache);
+  c.options.tuning_budget_ms = budget_ms;
+  return c.backend->compile(g, make_weights(g, 1), c.options);
+}
+
+// What decides speed, step by step: the kernel and its layouts.
+std::vector<std::string> kernels(const Executable& e) {
+  std::vector<std::string> k;
+  for (const StepRecord& r : e.steps()) k.push_back(r.impl + " " + r.src_layout + " " + r.weights_layout + " " + r.dst_layout);
+  return k;
+}
+
+void expect_matches_reference(const Graph& g, Executable& e, const std::string& what) {
+  const Tensor in = make_input(g.input_shape(), 8);
+  Tensor out(g.output_shape());
+  e.run(in.ptr(), out.ptr());
+  test::expect_close(out, run_once(choose_backend("reference", 1), g, make_weights(g, 1), in), 1e-4, what);
+}
+
+TEST(OnednnTuningBudget, ASpentBudgetTimesNothingAndKeepsTheLibrarysRule) {
+  const Graph g = standard_graph();
+  auto cache = std::make_shared<CountingCache>();
+  const auto exe = compile(g, "onednn", cache, 0.0);
+  EXPECT_EQ(cache->saves, 0);
+  const CompiledFacts f = exe->compiled_facts();
+  EXPECT_EQ(f.tuning.timed, 0);
+  EXPECT_GT(f.tuning.skipped, 0);
+  EXPECT_EQ(f.winograd_convs, 0);
+  // The library's rule is what notune compiles.
+  EXPECT_EQ(kernels(*exe), kernels(*compile(g, "onednn:notune", nullptr)));
+  const std::string e = exe->explain();
+  for (const char* s : {"library (nChw16c) not timed (tuning budget spent)", "nChw8c not compiled (tuning budget spent)",
+                        "direct (tuning budget spent)", "0 candidates timed", "because the budget was spent"})
+    EXPECT_NE(e.find(s), std::string::npos) << s << "\n" << e;
+  expect_matches_reference(g, *exe, "budget 0");
+}
+
+TEST(OnednnTuningBudget, ATinyBudgetStopsAfterTheFirstTiming) {
+  const Graph g = standard_graph();
+  auto full = std::make_shared<CountingCache>();
+  const auto tuned = compile(g, "onednn", full);
+  EXPECT_GT(tuned->compiled_facts().tuning.timed, 3);  // Winograd candidates and three policies
+  EXPECT_EQ(tuned->compiled_facts().tuning.skipped, 0);
+  auto tiny = std::make_shared<CountingCache>();
+  const auto cut = compile(g, "onednn", tiny, 1e-9);  // any timing spends it
+  EXPECT_EQ(tiny->saves, 1);
+  EXPECT_EQ(cut->compiled_facts().tuning.timed, 1);
+  EXPECT_GT(cut->compiled_facts().tuning.skipped, 0);
+  EXPECT_EQ(cut->compiled_facts().winograd_convs, 0);  // a direct time alone decides nothing
+  EXPECT_NE(cut->explain().find("1 candidate timed"), std::string::npos) << cut->explain();
+  expect_matches_reference(g, *cut, "tiny budget");
+}
+
+TEST(OnednnTuningCache, ASecondCompileTimesNothingNewAndDecidesTheSame) {
+  const Graph g = standard_graph();
+  auto cache = std::make_shared<CountingCache>();
+  const auto first = compile(g, "onednn", cache);
+  const int saved = cache->saves;
+  EXPECT_EQ(saved, first->compiled_facts().tuning.timed);
+  EXPECT_GT(saved, 3);
+  const auto second = compile(g, "onednn", cache);
+  EXPECT_EQ(cache->saves, saved);
+  EXPECT_EQ(second->compiled_facts().tuning.timed, 0);
+  EXPECT_EQ(second->compiled_facts().tuning.cached, saved);
+  EXPECT_EQ(kernels(*second), kernels(*first));
+  EXPECT_EQ(second->compiled_facts().winograd_convs, first->compiled_facts().winograd_convs);
+  EXPECT_NE(second->explain().find("(cached)"), std::string::npos) << second->explain();
+  EXPECT_NE(second->explain().find("found in the tuning cache"), std::string::npos) << second->explain();
+}
+
+// A timing is reused only where it ranks the same: same library, ISA and threads.
+TEST(OnednnTuningCache, KeysNameTheLibraryIsaAndThreads) {
+  const Graph g = standard_graph();
+  auto cache = std::make_shared<CountingCache>();
+  compile(g, "onednn", cache);
+  ASSERT_FALSE(cache->rows.empty());
+  for (const auto& [key, ms] : cache->rows) {
+    for (const char* s : {"onednn 2.", "isa=", "threads=2 | "}) EXPECT_NE(key.find(s), std::string::npos) << key;
+    EXPECT_GE(ms, 0) << key;
+  }
+  const int saved = cache->saves;
+  compile(g, "onednn", cache, std::nullopt, 1);
+  EXPECT_GT(cache->saves, saved);  // one thread is another problem
+  const int before_notune = cache->saves;
+  compile(g, "onednn:notune", cache);
+  EXPECT_EQ(cache->saves, before_notune);  // notune times nothing, cache or not
+}
+
+}  // namespace
+}  // namespace fb

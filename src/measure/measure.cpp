@@ -37,6 +37,7 @@ Prepared prepare(const MeasureConfig& c, const MeasurePolicy& p) {
   Prepared r;
   r.choice = choose_backend(c.backend, c.threads);
   r.choice.options.isa = c.isa;
+  r.choice.options.tuning_cache = p.tuning_cache;
   r.graph = c.model.build(c.batch);
   Weights w = c.model.weights(r.graph, p.seed);
   r.input = network_input(c.input, r.graph.input_shape(), p.seed + 1, "input");

@@ -4,8 +4,10 @@
 // interference guard and counters, then attach cost, roofline, the optional
 // cache simulation and the environment. The result is the JSON record
 // `formbench measure` prints (fields in docs/measurement.md).
+#include <memory>
 #include <string>
 
+#include "backends/tuning_cache.h"
 #include "measure/child_process.h"
 #include "measure/config.h"
 #include "measure/interference.h"
@@ -18,6 +20,9 @@ struct MeasurePolicy {
   InterferencePolicy interference;
   double cache_sim_timeout_s = 1800;
   uint64_t seed = 1;  // weights; the input uses seed + 1
+  // Given to the backend's compile (measure --tune-cache): tuning timings
+  // found there are not made again. Null: none.
+  std::shared_ptr<TuningCache> tuning_cache;
 };
 
 // Throws UsageError for a configuration that cannot be built, Error when a

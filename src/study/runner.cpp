@@ -210,7 +210,10 @@ RunSummary run_sweep(const SweepSpec& spec, const RunOptions& o) {
   const int64_t sweep = store.begin_sweep({0, spec.name, spec.source, machine.id, o.shard ? o.shard->str() : "",
                                            o.command_line, "", "", "", sum.grid});
   link_experiments(store, spec, p.shard, machine.id);
-  const auto command = measure_command(o);
+  // Every child shares the store's tuning table, so the sweep times each
+  // distinct tuning problem once on this machine.
+  std::vector<std::string> command = measure_command(o);
+  command.insert(command.end(), {"--tune-cache", std::filesystem::absolute(o.db_path).string()});
   Progress progress(log, tty, static_cast<int64_t>(p.todo.size()), est_total);
   for (size_t i = 0; i < p.todo.size(); ++i) {
     const Config& c = p.todo[i];

@@ -1,6 +1,6 @@
 #pragma once
 // The results store: one SQLite file (WAL) with tables meta, machines, sweeps,
-// measurements and claims; UNIQUE(descriptor, machine_id) so a configuration
+// measurements, claims, experiments, memberships and tuning; UNIQUE(descriptor, machine_id) so a configuration
 // is stored at most once per machine. Every put() is its own transaction, so
 // a killed sweep loses at most the measurement in flight. The schema and its
 // migrations are in store_schema.cpp, opening in store_open.cpp, claims in
@@ -18,7 +18,7 @@
 
 namespace fb::study {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 enum class StoreAccess {
   read_only,          // report, export, merge inputs: the file is never written
@@ -87,6 +87,18 @@ class Store {
   // Both empty for a store older than version 3 (opened read-only).
   std::vector<ExperimentRow> experiments();
   std::vector<Membership> memberships();
+
+  // Tuning timings (schema version 4, store_tuning.cpp): a tuner's time in
+  // milliseconds for one candidate on one machine, under the tuner's own key.
+  // tuning() returns nullopt for a key not stored, and for a stored value
+  // that is not a finite, non-negative number or whose key is longer than
+  // kMaxTuningKeyBytes (a hostile or damaged row): the tuner times afresh.
+  // put_tuning() replaces the row in its own statement (concurrent measure
+  // children wait on the busy timeout) and writes nothing for a value or key
+  // that tuning() would not return.
+  static constexpr size_t kMaxTuningKeyBytes = 4096;
+  std::optional<double> tuning(const std::string& machine_id, const std::string& key);
+  void put_tuning(const std::string& machine_id, const std::string& key, double ms);
 
   // Inserts or replaces the row for (descriptor, machine_id), in its own
   // transaction, and releases any claim on it.

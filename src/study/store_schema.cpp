@@ -65,6 +65,14 @@ CREATE TABLE memberships (
   PRIMARY KEY (experiment_id, descriptor, machine_id));
 CREATE INDEX memberships_by_row ON memberships (descriptor, machine_id);
 )sql",
+    // 3 -> 4: tuning timings (store_tuning.cpp), so the measure children of a
+    // sweep time each distinct tuning problem once per machine. No foreign
+    // key to machines: a lone `measure --tune-cache` adds no machine row.
+    R"sql(
+CREATE TABLE IF NOT EXISTS tuning (
+  machine_id TEXT NOT NULL, key TEXT NOT NULL, ms REAL NOT NULL, recorded_at TEXT NOT NULL,
+  PRIMARY KEY (machine_id, key));
+)sql",
 };
 
 // A stored value shown in a message: short, printable.

@@ -11,7 +11,8 @@
 // It is also the crashing/hanging child of the measurement tests, so the real
 // formbench binary needs no test-only switches.
 // Environment: FAKE_MEASURE_SLEEP_MS sleeps first; FAKE_MEASURE_LOG appends
-// each descriptor it finishes to that file.
+// each descriptor it finishes to that file; FAKE_MEASURE_ARGV_LOG appends its
+// arguments (all but the descriptor), one line per run.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -26,6 +27,11 @@ int main(int argc, char** argv) {
   if (argc < 2) return 2;
   const std::string d = argv[argc - 1];
   auto has = [&](const char* s) { return d.find(s) != std::string::npos; };
+  if (const char* path = std::getenv("FAKE_MEASURE_ARGV_LOG")) {
+    std::ofstream log(path, std::ios::app);
+    for (int i = 1; i < argc - 1; ++i) log << argv[i] << (i + 2 < argc ? " " : "");
+    log << "\n";
+  }
   if (const char* ms = std::getenv("FAKE_MEASURE_SLEEP_MS"))
     std::this_thread::sleep_for(std::chrono::milliseconds(std::atoi(ms)));
   if (has("env.FAKE=hang")) std::this_thread::sleep_for(std::chrono::seconds(60));

@@ -70,6 +70,17 @@ TEST_F(Fixture, MeasuresEverythingThenResumesWithoutRepeating) {
   EXPECT_NE(log.str().find("ms/image"), std::string::npos) << log.str();
 }
 
+// The sweep's children share the store's tuning table: each is told where it is.
+TEST_F(Fixture, EveryChildGetsTheStoreAsItsTuningCache) {
+  setenv("FAKE_MEASURE_ARGV_LOG", (dir / "argv.log").c_str(), 1);
+  const RunSummary sum = run_sweep(small_spec(), opts());
+  unsetenv("FAKE_MEASURE_ARGV_LOG");
+  const auto lines = read_lines(dir / "argv.log");
+  ASSERT_EQ(lines.size(), static_cast<size_t>(sum.ok));
+  const std::string want = "--tune-cache " + std::filesystem::absolute(dir / "r.sqlite").string();
+  for (const auto& l : lines) EXPECT_NE(l.find(want), std::string::npos) << l;
+}
+
 TEST_F(Fixture, EveryKindOfFailureIsStoredAndTheSweepGoesOn) {
   SweepSpec s = small_spec();
   s.groups[0].patterns = {"standard"};

@@ -88,7 +88,9 @@ TEST(StoreFiles, SchemaVersionIsParsedStrictly) {
       {"99999999999999999999999", "meta.schema_version is '99999999999999999999999', not a schema version"},
       {"4294967297", "meta.schema_version is '4294967297', not a schema version"},
       {"0", "meta.schema_version is 0, which no formbench writes"},
-      {"4", "has schema version 4, this formbench reads up to 3; use a newer formbench"},
+      {std::to_string(kSchemaVersion + 1), "has schema version " + std::to_string(kSchemaVersion + 1) +
+                                               ", this formbench reads up to " + std::to_string(kSchemaVersion) +
+                                               "; use a newer formbench"},
   };
   for (const auto& [value, expected] : cases) {
     {

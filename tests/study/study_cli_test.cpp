@@ -142,7 +142,8 @@ TEST(StudyCli, BadInputIsOneLineAndExitTwo) {
       {"study quick --shard 2/2 --dry-run", "--shard '2/2'"},
       {"study quick --max-time soon --dry-run", "--max-time: 'soon' is not a duration; write e.g. 90s"},
       {"export " + (dir / "missing.sqlite") + " --csv", "no such store"},
-      {"export " + (dir / "new.sqlite") + " --json", "has schema version 9, this formbench reads up to 3; use a newer formbench"},
+      {"export " + (dir / "new.sqlite") + " --json",
+       "has schema version 9, this formbench reads up to " + std::to_string(kSchemaVersion) + "; use a newer formbench"},
       {"merge " + (dir / "new.sqlite") + " -o " + (dir / "new.sqlite"), "is the input"},
   };
   for (const auto& [args, expected] : cases) {

@@ -1,5 +1,8 @@
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <optional>
+
 #include "cli/commands.h"
 #include "cli/run_args.h"
 #include "cli/number_options.h"
@@ -22,6 +25,7 @@ struct BenchArgs {
   std::string cache_sim;
   std::vector<std::string> env;
   double timeout_s = 900;
+  int rounds = 1;
   bool json = false;
   bool allow_loader_env = false;
 };
@@ -55,13 +59,79 @@ std::vector<MeasureConfig> configs(const BenchArgs& a) {
 // Milliseconds with about four significant digits, never in exponent form.
 std::string ms(double x) { return fmt::format("{:.{}f}", x, x >= 100 ? 1 : x >= 10 ? 2 : x >= 1 ? 3 : 4); }
 
+// The record's per-image median, or why there is none.
+std::optional<double> per_image_median(const Record& rec, std::string& error) {
+  try {
+    const MeasurementRecord r = rec.get<MeasurementRecord>();  // the record's one reader (measure/record.h)
+    if (r.status != "ok") error = r.error;
+    else if (!r.per_image_ms || !r.latency_ms) error = "the record has no latency";
+    else return r.per_image_ms->median;
+  } catch (const UsageError& e) {
+    error = e.what();
+  }
+  return std::nullopt;
+}
+
+double median_of(std::vector<double> x) {
+  std::sort(x.begin(), x.end());
+  const size_t n = x.size();
+  return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
+}
+
+bool starts_group(const std::vector<MeasureConfig>& cs, size_t i) {
+  return i == 0 || cs[i].batch != cs[i - 1].batch || cs[i].threads != cs[i - 1].threads;
+}
+
+// --rounds N: every configuration measured once per round, the backends of
+// a batch alternating, so a drift of the machine's speed (tens of percent
+// within minutes on a VM) lands on all of them alike. A speed-up is the
+// median over rounds of the ratio within one round (paired), not the ratio
+// of two medians taken minutes apart. rs[round][config].
+void print_rounds_table(const std::vector<MeasureConfig>& cs, const std::vector<std::vector<Record>>& rs) {
+  fmt::print("{} ({} rounds)\n\n", cs.front().model.str(), rs.size());
+  fmt::print("{:>5} {:>7}  {:<18} {:>12} {:>21} {:>9} {:>17}  {}\n", "batch", "threads", "backend", "ms/image",
+             "rounds' range", "speed-up", "rounds' range", "status");
+  size_t base = 0;
+  for (size_t i = 0; i < cs.size(); ++i) {
+    if (starts_group(cs, i)) base = i;
+    std::vector<double> medians, ratios;
+    std::string failed;
+    for (size_t round = 0; round < rs.size() && failed.empty(); ++round) {
+      std::string error, base_error;
+      const auto m = per_image_median(rs[round][i], error);
+      if (!m) {
+        failed = fmt::format("failed in round {}: {}", round + 1, error);
+        continue;
+      }
+      medians.push_back(*m);
+      if (const auto b = per_image_median(rs[round][base], base_error)) ratios.push_back(*b / *m);
+    }
+    if (!failed.empty()) {
+      fmt::print("{:>5} {:>7}  {:<18} {:>12}  {}\n", cs[i].batch, cs[i].threads, cs[i].backend, "-", failed);
+      continue;
+    }
+    const auto [lo, hi] = std::minmax_element(medians.begin(), medians.end());
+    std::string speedup = "-", ratio_range;
+    if (!ratios.empty()) {
+      const auto [rlo, rhi] = std::minmax_element(ratios.begin(), ratios.end());
+      speedup = fmt::format("{:.2f}x", median_of(ratios));
+      ratio_range = fmt::format("[{:.2f}, {:.2f}]", *rlo, *rhi);
+    }
+    fmt::print("{:>5} {:>7}  {:<18} {:>12} {:>21} {:>9} {:>17}  {}\n", cs[i].batch, cs[i].threads, cs[i].backend,
+               ms(median_of(medians)), fmt::format("[{}, {}]", ms(*lo), ms(*hi)), speedup, ratio_range,
+               ratios.size() == rs.size() ? "ok" : fmt::format("speed-up from {} of {} rounds", ratios.size(), rs.size()));
+  }
+  fmt::print("\nms/image: median over rounds of each round's per-image median; speed-up: median over rounds of the "
+             "first backend's / this one's in the same round (same batch and threads)\n");
+}
+
 void print_table(const std::vector<MeasureConfig>& cs, const std::vector<Record>& rs) {
   fmt::print("{}\n\n", cs.front().model.str());
   fmt::print("{:>5} {:>7}  {:<18} {:>12} {:>23} {:>9} {:>8} {:>6}  {}\n", "batch", "threads", "backend",
              "ms/image", "95% CI of median", "speed-up", "foreign", "n", "status");
   double base = 0;
   for (size_t i = 0; i < cs.size(); ++i) {
-    bool first = i == 0 || cs[i].batch != cs[i - 1].batch || cs[i].threads != cs[i - 1].threads;
+    bool first = starts_group(cs, i);
     MeasurementRecord r;
     std::string error;
     try {
@@ -99,23 +169,32 @@ void add_bench_command(CLI::App& app) {
   cmd->add_flag("--allow-loader-env", a->allow_loader_env,
                 "let --env set LD_PRELOAD, LD_LIBRARY_PATH, PATH and the like (docs/measurement.md)");
   add_duration_option(*cmd, "--timeout", a->timeout_s, 1, 7 * 86400, "time before a measuring process is killed");
-  cmd->add_flag("--json", a->json, "print the records as a JSON array");
+  cmd->add_option("--rounds", a->rounds,
+                  "measure every configuration this many times, the backends alternating; speed-ups are the "
+                  "median of each round's paired ratio")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  cmd->add_flag("--json", a->json, "print the records as a JSON array (with --rounds: one array per round)");
   a->policy.add_to(*cmd);
   cmd->callback([a] {
     std::vector<MeasureConfig> cs = configs(*a);
     ChildOptions opts;
     opts.flags = a->policy.to_flags();
     opts.timeout_s = a->timeout_s;
-    std::vector<Record> rs;
-    for (const auto& c : cs) {
-      fmt::print(stderr, "measuring {}\n", c.str());
-      rs.push_back(run_measure_child(c.str(), opts));
-    }
+    std::vector<std::vector<Record>> rounds(static_cast<size_t>(a->rounds));
+    for (size_t round = 0; round < rounds.size(); ++round)
+      for (const auto& c : cs) {
+        fmt::print(stderr, "measuring {}{}\n", c.str(),
+                   rounds.size() > 1 ? fmt::format(" (round {} of {})", round + 1, rounds.size()) : "");
+        rounds[round].push_back(run_measure_child(c.str(), opts));
+      }
     if (a->json) {
-      fmt::print("{}\n", dump_json(nlohmann::json(rs), 2));
+      const nlohmann::json out = rounds.size() == 1 ? nlohmann::json(rounds[0]) : nlohmann::json(rounds);
+      fmt::print("{}\n", dump_json(out, 2));
       return;
     }
-    print_table(cs, rs);
+    if (rounds.size() == 1) print_table(cs, rounds[0]);
+    else print_rounds_table(cs, rounds);
   });
 }
 

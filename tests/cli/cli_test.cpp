@@ -213,6 +213,29 @@ TEST(Cli, BenchJsonPrintsAnyBytesAndTheFlagAllowsLoaderVariables) {
   EXPECT_NE(r.out.find("threads=1 env.LD_BIND_NOW=1 env.FB_BYTES=a\xef\xbf\xbd" "b\","), std::string::npos) << r.out;
 }
 
+// --rounds: each configuration once per round, backends alternating; the
+// table gives the median over rounds and each round's paired speed-up range.
+TEST(Cli, BenchRoundsAlternateTheBackendsAndPairTheRatios) {
+  Result r = run("bench pattern:standard depth=1 width=8 res=16 classes=10 --backend reference,onednn --threads 1 "
+                 "--rounds 2 --min-runs 3 --min-time 0 --max-warmup 3 --budget 1 --max-retries 0");
+  EXPECT_EQ(r.code, 0) << r.out;
+  const auto at = [&](const std::string& s) { return r.out.find(s); };
+  // Measured in the order reference, onednn, reference, onednn.
+  const size_t a = at("backend=reference batch=1 threads=1 (round 1 of 2)"), b = at("backend=onednn batch=1 threads=1 (round 1 of 2)"),
+               c = at("backend=reference batch=1 threads=1 (round 2 of 2)"), d = at("backend=onednn batch=1 threads=1 (round 2 of 2)");
+  ASSERT_NE(d, std::string::npos) << r.out;
+  EXPECT_LT(a, b);
+  EXPECT_LT(b, c);
+  EXPECT_LT(c, d);
+  EXPECT_NE(at("(2 rounds)"), std::string::npos) << r.out;
+  EXPECT_NE(at("rounds' range"), std::string::npos) << r.out;
+  EXPECT_NE(at("1.00x      [1.00, 1.00]  ok"), std::string::npos) << r.out;  // the baseline against itself
+  EXPECT_NE(at("median over rounds of the first backend's / this one's in the same round"), std::string::npos);
+  Result bad = run("bench pattern:standard --rounds 0");
+  EXPECT_EQ(bad.code, 2) << bad.out;
+  EXPECT_NE(bad.out.find("--rounds"), std::string::npos) << bad.out;
+}
+
 TEST(Cli, HelpOnEveryCommand) {
   for (const char* args : {"--help", "list --help", "describe --help", "measure --help", "bench --help", "machine --help"}) {
     Result r = run(args);

@@ -332,13 +332,17 @@ std::vector<Figure> peers_figures(const Dataset& d, const BackendRoles& roles, c
   for (const auto& [batch, rows] : by_batch) {
     std::vector<std::string> models;
     std::map<std::pair<std::string, std::string>, double> values;
+    std::set<int64_t> threads;
     for (const PeerRow* r : rows) {
       models.push_back(r->name);
+      for (const auto& [engine, cell] : r->engines)
+        if (cell.m) threads.insert(cell.m->threads);
       for (const auto& e : engines)
         if (auto x = r->speedup_over_native(e, roles)) values[{r->name, e}] = *x;
     }
     Figure f = bar_figure(dir, stem(fmt::format("fig10_peers_{}_b{}", slug, batch)),
-                          fmt::format("Engines side by side: speed-up over {} at batch {}{}", roles.native, batch, suffix),
+                          fmt::format("Engines side by side: speed-up over {} at batch {}{}{}", roles.native, batch,
+                                      threads.size() == 1 ? fmt::format(", {} threads", *threads.begin()) : "", suffix),
                           "speed-up over " + roles.native + " (log)", models, engines, values, {}, true);
     if (f.drawn)
       f.caption = fmt::format("{} speed-ups ({} latency / the engine's, per image) of {} engines on {} models at batch {}; "

@@ -311,11 +311,13 @@ std::string dry_run(const SweepSpec& spec, const RunOptions& o) {
                          format_seconds(it->second.second));
   out += fmt::format("estimated time: {} on this machine ({} cores)\n", format_seconds(total), machine.cores);
   out += fmt::format(
-      "assumes per thread: onednn {} GFLOP/s, torch {} GFLOP/s, torch-jit {} GFLOP/s (FLOPs = 2 x MACs); per "
+      "assumes per thread: onednn {} GFLOP/s, torch {} GFLOP/s, torch-jit {} GFLOP/s, ort {} GFLOP/s, opencv {} "
+      "GFLOP/s (FLOPs = 2 x MACs); per "
       "measurement: start-up + 3 warm-up runs + max({} runs, {:.1f} s); cache-simulated ones add valgrind's start-up "
       "and {} runs under callgrind at onednn {} GFLOP/s, torch {} GFLOP/s\n",
       assumption_for("onednn").gflops_per_thread, assumption_for("torch").gflops_per_thread,
-      assumption_for("torch-jit").gflops_per_thread, spec.measure.min_runs, spec.measure.min_time_s, 1 + kCacheSimRuns,
+      assumption_for("torch-jit").gflops_per_thread, assumption_for("ort").gflops_per_thread,
+      assumption_for("opencv").gflops_per_thread, spec.measure.min_runs, spec.measure.min_time_s, 1 + kCacheSimRuns,
       assumption_for("onednn").simulated_gflops, assumption_for("torch").simulated_gflops);
   return out;
 }

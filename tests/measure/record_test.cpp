@@ -206,6 +206,21 @@ TEST(Record, AMalformedProfileIsNamed) {
   }
 }
 
+// Each (JSON pointer, value, message): `j` with that field set so is
+// refused, and the message names the field.
+void expect_each_refused(const json& j, std::initializer_list<std::tuple<const char*, json, const char*>> cases) {
+  for (const auto& [pointer, value, expect] : cases) {
+    json bad = j;
+    bad[json::json_pointer(pointer)] = value;
+    try {
+      bad.get<MeasurementRecord>();
+      ADD_FAILURE() << "accepted " << pointer;
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find(expect), std::string::npos) << e.what();
+    }
+  }
+}
+
 // How long compile() took and the backend's split of it.
 TEST(Record, CompileTimeAndItsPhasesRoundTrip) {
   MeasurementRecord r = full_record();
@@ -217,21 +232,12 @@ TEST(Record, CompileTimeAndItsPhasesRoundTrip) {
   EXPECT_EQ(back.compiled->winograd_convs, 2);
   EXPECT_DOUBLE_EQ(*back.compiled->compile_ms, 812.5);
   EXPECT_EQ(back.compiled->phases_ms, r.compiled->phases_ms);
-  for (const auto& [pointer, value, expect] : std::initializer_list<std::tuple<const char*, json, const char*>>{
+  expect_each_refused(j, {
            {"/compiled/compile_ms", -1, "record field compiled.compile_ms is -1, outside"},
            {"/compiled/phases", "fast", "record field compiled.phases is not an array"},
            {"/compiled/phases/0", 3, "record field compiled.phases[0] is not an object"},
            {"/compiled/phases/1/name", "", "record field compiled.phases[1].name is missing or empty"},
-           {"/compiled/phases/1/ms", nullptr, "record field compiled.phases[1].ms is missing"}}) {
-    json bad = j;
-    bad[json::json_pointer(pointer)] = value;
-    try {
-      bad.get<MeasurementRecord>();
-      ADD_FAILURE() << "accepted " << pointer;
-    } catch (const UsageError& e) {
-      EXPECT_NE(std::string(e.what()).find(expect), std::string::npos) << e.what();
-    }
-  }
+           {"/compiled/phases/1/ms", nullptr, "record field compiled.phases[1].ms is missing"}});
 }
 
 // check=1's section and an out-of-process engine's copies: written under
@@ -262,22 +268,13 @@ TEST(Record, TheCheckSectionAndTheTimeOutsideTheEngineRoundTrip) {
   failed["check"] = {{"against", "reference"}, {"at", "x"}, {"agrees", false}, {"error", "opencv: cannot"}};
   EXPECT_EQ(failed.get<MeasurementRecord>().check->error, "opencv: cannot");
 
-  for (const auto& [pointer, value, expect] : std::initializer_list<std::tuple<const char*, json, const char*>>{
+  expect_each_refused(j, {
            {"/check/relative", -1, "record field check.relative is -1, outside"},
            {"/check/relative", nullptr, "record field check.relative is missing"},
            {"/check/at", nullptr, "record field check.against or check.at is missing"},
            {"/check/bound", 5, "record field check.bound is 5, outside"},
            {"/outside_engine_ms", "fast", "record field outside_engine_ms is not a number"},
-           {"/outside_engine_ms", -0.5, "record field outside_engine_ms is -0.5, outside"}}) {
-    json bad = j;
-    bad[json::json_pointer(pointer)] = value;
-    try {
-      bad.get<MeasurementRecord>();
-      ADD_FAILURE() << "accepted " << pointer;
-    } catch (const UsageError& e) {
-      EXPECT_NE(std::string(e.what()).find(expect), std::string::npos) << e.what();
-    }
-  }
+           {"/outside_engine_ms", -0.5, "record field outside_engine_ms is -0.5, outside"}});
 }
 
 }  // namespace

@@ -192,6 +192,21 @@ TEST(Cli, BadInputIsOneLineAndExitTwo) {
   }
 }
 
+// The cache simulator sees this process only: an engine that computes in a
+// runner of its own (ort) would be simulated idle, so it is refused, before
+// anything runs, in measure and in bench alike.
+TEST(Cli, CacheSimulationOfAnOutOfProcessEngineIsRefused) {
+  for (const char* args : {"measure pattern:standard depth=1 width=8 res=16 backend=ort batch=1 threads=1 cache_sim=host",
+                           "bench pattern:standard depth=1 width=8 res=16 --backend ort --threads 1 --cache-sim host"}) {
+    Result r = run(args);
+    EXPECT_EQ(r.code, 2) << args << "\n" << r.out;
+    EXPECT_NE(r.out.find("cache_sim: backend 'ort' computes in a process of its own, which the cache simulator does "
+                         "not see; simulate an in-process backend (onednn, torch, opencv) instead"),
+              std::string::npos)
+        << args << "\n" << r.out;
+  }
+}
+
 TEST(Cli, BenchRefusesLoaderVariablesWithoutTheFlag) {
   Result r = run("bench pattern:standard depth=1 width=8 res=16 --env LD_PRELOAD=/nonexistent/x.so");
   EXPECT_EQ(r.code, 2) << r.out;

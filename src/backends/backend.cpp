@@ -20,7 +20,20 @@ std::string BackendChoice::str() const {
   return backend->name() + (options.variant.empty() ? "" : ":" + options.variant);
 }
 
-void require_no_options(const std::string& backend, const BackendOptions& o) {
+void require_precision(const std::string& backend, const BackendOptions& o, const std::vector<Precision>& runs,
+                       const std::string& why_not) {
+  for (Precision p : runs)
+    if (p == o.precision) return;
+  std::string list;
+  for (Precision p : runs) list += (list.empty() ? "" : ", ") + std::string(precision_name(p));
+  throw UsageError("backend '" + backend + "' runs " + list + (runs.size() == 1 ? " only" : "") + ", not precision=" +
+                   precision_name(o.precision) + (why_not.empty() ? "" : " (" + why_not + ")") +
+                   "; onednn runs fp32, bf16 and int8");
+}
+
+void require_no_options(const std::string& backend, const BackendOptions& o, const std::vector<Precision>& runs,
+                        const std::string& why_not) {
+  require_precision(backend, o, runs, why_not);
   if (!o.variant.empty())
     throw UsageError("backend '" + backend + "' has no variants (got '" + backend + ":" + o.variant + "')");
   if (!o.isa.empty())

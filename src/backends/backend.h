@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/meminfo.h"
+#include "common/precision.h"
 #include "backends/step_record.h"
 #include "backends/tuning_cache.h"
 #include "graph/cost.h"
@@ -23,6 +24,10 @@ namespace fb {
 // The most threads a configuration may ask for: beyond any machine formbench
 // runs on, so a typo (threads=1000000) is refused rather than spawned.
 inline constexpr int kMaxThreads = 4096;
+// int8 calibration images: 16 by default (the largest |x| of a tensor
+// settles within a few images of a seeded uniform input); at most 4096.
+inline constexpr int kDefaultCalibrationInputs = 16;
+inline constexpr int kMaxCalibrationInputs = 4096;
 
 struct BackendOptions {
   int threads = 1;
@@ -33,6 +38,12 @@ struct BackendOptions {
   // empty = whatever the machine has. Process-wide in oneDNN, so the
   // measurement layer gives every configuration its own process.
   std::string isa;
+  // The arithmetic inside the engine (input and output stay fp32). A backend
+  // refuses, in check_options and compile, a precision it does not run.
+  Precision precision = Precision::fp32;
+  // int8: how many seeded images calibrate the activation scales (one
+  // batch-1 fp32 inference each, at compile time).
+  int calibration_inputs = kDefaultCalibrationInputs;
   // Compile-time tuning (onednn): timings found here are not made again, and
   // new ones are saved (null: every compile times afresh); the most
   // milliseconds timing may take (nullopt: the backend's stated default).
@@ -128,9 +139,14 @@ BackendChoice choose_backend(const std::string& spec, int threads);
 // for a backend without a profiler, naming those in the registry with one.
 void require_profiler(const BackendChoice& choice);
 
-// For backends that take neither a variant nor an ISA cap: rejects both, so
-// that a configuration never claims a setting that was silently ignored.
-void require_no_options(const std::string& backend, const BackendOptions& o);
+// For backends that take neither a variant nor an ISA cap: rejects both, and
+// a precision not in `runs` (with `why_not` said after), so that a
+// configuration never claims a setting that was silently ignored.
+void require_no_options(const std::string& backend, const BackendOptions& o,
+                        const std::vector<Precision>& runs = {Precision::fp32}, const std::string& why_not = "");
+// UsageError unless o.precision is in `runs`: "backend 'X' runs fp32 only ..., not bf16".
+void require_precision(const std::string& backend, const BackendOptions& o, const std::vector<Precision>& runs,
+                       const std::string& why_not = "");
 
 // The pre-flight of one configuration in this process (run, bench, measure):
 // UsageError with memory_refusal's reason against MemAvailable. Under the

@@ -1,6 +1,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <optional>
 
 #include "cli/commands.h"
@@ -13,8 +14,10 @@
 #include "common/loader_env.h"
 #include "measure/child_process.h"
 #include "measure/config.h"
+#include "measure/precision_accuracy.h"
 #include "measure/record.h"
 #include "cli/preflight.h"
+#include "cli/tuning_store.h"
 
 namespace fb::cli {
 namespace {
@@ -35,8 +38,11 @@ std::vector<MeasureConfig> configs(const BenchArgs& a) {
   ModelSpec spec = a.run.model();
   for (int t : a.run.threads_list())
     for (int b : a.run.batches())
-      for (const auto& be : a.run.backends()) {
+      for (const auto& be : a.run.backends())
+      for (Precision precision : a.run.precisions()) {
         MeasureConfig c;
+        c.precision = precision;
+        if (precision == Precision::int8) c.calibration = a.run.calibration();
         c.model = spec;
         c.backend = be;
         c.batch = b;
@@ -58,6 +64,27 @@ std::vector<MeasureConfig> configs(const BenchArgs& a) {
 
 // Milliseconds with about four significant digits, never in exponent form.
 std::string ms(double x) { return fmt::format("{:.{}f}", x, x >= 100 ? 1 : x >= 10 ? 2 : x >= 1 ? 3 : 4); }
+
+// The backend column: with its precision where the table has a reduced one.
+bool any_reduced(const std::vector<MeasureConfig>& cs) {
+  return std::any_of(cs.begin(), cs.end(), [](const MeasureConfig& c) { return c.precision != Precision::fp32; });
+}
+std::string label(const MeasureConfig& c, bool with_precision) {
+  return with_precision ? c.backend + " " + precision_name(c.precision) : c.backend;
+}
+
+// The accuracy columns of a reduced-precision row (record.h AccuracySection),
+// or dashes at fp32 and where the comparison did not run (its error after the status).
+std::string accuracy_columns(const MeasurementRecord& r, std::string& status) {
+  if (!r.accuracy) return fmt::format("{:>10} {:>6} {:>6} {:>10}", "-", "-", "-", "-");
+  const AccuracySection& a = *r.accuracy;
+  if (!a.error.empty()) {
+    status += "; accuracy not measured: " + a.error;
+    return fmt::format("{:>10} {:>6} {:>6} {:>10}", "?", "?", "?", "?");
+  }
+  return fmt::format("{:>10.2e} {:>5.0f}% {:>5.0f}% {:>4.0f}% of {:<3}", a.max_rel, 100 * a.top1, 100 * a.top5,
+                     100 * a.confident_top1, a.confident_inputs);
+}
 
 // The record's per-image median, or why there is none.
 std::optional<double> per_image_median(const Record& rec, std::string& error) {
@@ -88,6 +115,7 @@ bool starts_group(const std::vector<MeasureConfig>& cs, size_t i) {
 // median over rounds of the ratio within one round (paired), not the ratio
 // of two medians taken minutes apart. rs[round][config].
 void print_rounds_table(const std::vector<MeasureConfig>& cs, const std::vector<std::vector<Record>>& rs) {
+  const bool reduced = any_reduced(cs);
   fmt::print("{} ({} rounds)\n\n", cs.front().model.str(), rs.size());
   fmt::print("{:>5} {:>7}  {:<18} {:>12} {:>21} {:>9} {:>17}  {}\n", "batch", "threads", "backend", "ms/image",
              "rounds' range", "speed-up", "rounds' range", "status");
@@ -107,7 +135,7 @@ void print_rounds_table(const std::vector<MeasureConfig>& cs, const std::vector<
       if (const auto b = per_image_median(rs[round][base], base_error)) ratios.push_back(*b / *m);
     }
     if (!failed.empty()) {
-      fmt::print("{:>5} {:>7}  {:<18} {:>12}  {}\n", cs[i].batch, cs[i].threads, cs[i].backend, "-", failed);
+      fmt::print("{:>5} {:>7}  {:<18} {:>12}  {}\n", cs[i].batch, cs[i].threads, label(cs[i], reduced), "-", failed);
       continue;
     }
     const auto [lo, hi] = std::minmax_element(medians.begin(), medians.end());
@@ -117,8 +145,8 @@ void print_rounds_table(const std::vector<MeasureConfig>& cs, const std::vector<
       speedup = fmt::format("{:.2f}x", median_of(ratios));
       ratio_range = fmt::format("[{:.2f}, {:.2f}]", *rlo, *rhi);
     }
-    fmt::print("{:>5} {:>7}  {:<18} {:>12} {:>21} {:>9} {:>17}  {}\n", cs[i].batch, cs[i].threads, cs[i].backend,
-               ms(median_of(medians)), fmt::format("[{}, {}]", ms(*lo), ms(*hi)), speedup, ratio_range,
+    fmt::print("{:>5} {:>7}  {:<18} {:>12} {:>21} {:>9} {:>17}  {}\n", cs[i].batch, cs[i].threads,
+               label(cs[i], reduced), ms(median_of(medians)), fmt::format("[{}, {}]", ms(*lo), ms(*hi)), speedup, ratio_range,
                ratios.size() == rs.size() ? "ok" : fmt::format("speed-up from {} of {} rounds", ratios.size(), rs.size()));
   }
   fmt::print("\nms/image: median over rounds of each round's per-image median; speed-up: median over rounds of the "
@@ -126,9 +154,12 @@ void print_rounds_table(const std::vector<MeasureConfig>& cs, const std::vector<
 }
 
 void print_table(const std::vector<MeasureConfig>& cs, const std::vector<Record>& rs) {
+  const bool reduced = any_reduced(cs);
   fmt::print("{}\n\n", cs.front().model.str());
-  fmt::print("{:>5} {:>7}  {:<18} {:>12} {:>23} {:>9} {:>8} {:>6}  {}\n", "batch", "threads", "backend",
-             "ms/image", "95% CI of median", "speed-up", "foreign", "n", "status");
+  fmt::print("{:>5} {:>7}  {:<18} {:>12} {:>23} {:>9} {:>8} {:>6}  {}{}\n", "batch", "threads",
+             reduced ? "backend precision" : "backend", "ms/image", "95% CI of median", "speed-up", "foreign", "n",
+             reduced ? fmt::format("{:>10} {:>6} {:>6} {:>10}  ", "max rel", "top-1", "top-5", "confident") : "",
+             "status");
   double base = 0;
   for (size_t i = 0; i < cs.size(); ++i) {
     bool first = starts_group(cs, i);
@@ -143,7 +174,8 @@ void print_table(const std::vector<MeasureConfig>& cs, const std::vector<Record>
     }
     if (!error.empty()) {
       if (first) base = 0;
-      fmt::print("{:>5} {:>7}  {:<18} {:>12}  failed: {}\n", cs[i].batch, cs[i].threads, cs[i].backend, "-", error);
+      fmt::print("{:>5} {:>7}  {:<18} {:>12}  failed: {}\n", cs[i].batch, cs[i].threads, label(cs[i], reduced), "-",
+                 error);
       continue;
     }
     double med = r.per_image_ms->median;
@@ -152,10 +184,19 @@ void print_table(const std::vector<MeasureConfig>& cs, const std::vector<Record>
     std::string ci = fmt::format("[{}, {}]", ms(r.per_image_ms->ci95_low), ms(r.per_image_ms->ci95_high));
     std::string status = r.interference;
     if (!r.latency_ms->target_met) status += ", CI target not met";
-    fmt::print("{:>5} {:>7}  {:<18} {:>12} {:>23} {:>9} {:>7.1f}% {:>6}  {}\n", cs[i].batch, cs[i].threads,
-               cs[i].backend, ms(med), ci, speedup, r.foreign_cpu_pct.value_or(0), r.latency_ms->n, status);
+    const std::string accuracy = reduced ? accuracy_columns(r, status) + "  " : "";
+    fmt::print("{:>5} {:>7}  {:<18} {:>12} {:>23} {:>9} {:>7.1f}% {:>6}  {}{}\n", cs[i].batch, cs[i].threads,
+               label(cs[i], reduced), ms(med), ci, speedup, r.foreign_cpu_pct.value_or(0), r.latency_ms->n, accuracy,
+               status);
   }
-  fmt::print("\nspeed-up: per-image median of the first backend / this one, at the same batch and threads\n");
+  fmt::print("\nspeed-up: per-image median of the first {} / this one, at the same batch and threads\n",
+             reduced ? "backend and precision" : "backend");
+  if (reduced)
+    fmt::print("accuracy against the same backend at fp32, batch 1, on {} seeded inputs: max rel = the largest "
+               "|logit - fp32 logit| / max|fp32 logit|; top-1 = inputs whose top class is fp32's; top-5 = inputs "
+               "whose top 5 hold fp32's top class; confident = top-1 agreement on the {} inputs with the largest fp32 "
+               "top-1 margin (docs/measurement.md, \"Reduced precision\")\n",
+               kAccuracyInputs, kConfidentInputs);
 }
 
 }  // namespace
@@ -180,6 +221,10 @@ void add_bench_command(CLI::App& app) {
     std::vector<MeasureConfig> cs = configs(*a);
     ChildOptions opts;
     opts.flags = a->policy.to_flags();
+    if (!a->run.tune_cache().empty()) {  // every child shares it: each distinct tuning problem is timed once
+      open_tuning_store(a->run.tune_cache());  // a clear error here, not one per child
+      opts.flags.insert(opts.flags.end(), {"--tune-cache", std::filesystem::absolute(a->run.tune_cache()).string()});
+    }
     opts.timeout_s = a->timeout_s;
     std::vector<std::vector<Record>> rounds(static_cast<size_t>(a->rounds));
     for (size_t round = 0; round < rounds.size(); ++round)

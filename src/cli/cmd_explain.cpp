@@ -17,7 +17,9 @@ void add_explain_command(CLI::App& app) {
     Graph g = spec.build(args->batch());
     require_memory(choice, cost_of(g));  // before weights or a compile allocate anything
     auto exe = choice.backend->compile(g, spec.weights(g, 1), choice.options);
-    fmt::print("{}  batch={}  backend={}  threads={}\n", spec.str(), args->batch(), choice.str(), args->threads());
+    const Precision p = choice.options.precision;
+    fmt::print("{}  batch={}  backend={}  threads={}{}\n", spec.str(), args->batch(), choice.str(), args->threads(),
+               p == Precision::fp32 ? "" : std::string("  precision=") + precision_name(p));
     const std::string plan = exe->explain();
     fmt::print("{}", plan.empty() ? "(this backend has no compiled plan to show)\n" : plan);
   });

@@ -15,8 +15,8 @@ void add_merge_command(CLI::App& app) {
   cmd->callback([inputs, output] {
     auto r = study::merge_stores(*output, *inputs, [](const std::string& note) { fmt::print(stderr, "{}\n", note); });
     for (const auto& [in, s] : r.inputs)
-      fmt::print("{}: {} new rows, {} replaced, {} kept as they were, {} conflicts\n", in, s.inserted, s.replaced,
-                 s.kept, s.conflicts);
+      fmt::print("{}: {} new rows, {} replaced, {} kept as they were, {} conflicts, {} tuning timings copied\n", in,
+                 s.inserted, s.replaced, s.kept, s.conflicts, s.tuning);
     fmt::print("{}: {} measurements ({} ok, {} failed, {} skipped)\n", *output, r.total, r.ok, r.failed, r.skipped);
   });
 }

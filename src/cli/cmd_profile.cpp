@@ -40,7 +40,10 @@ void add_profile_command(CLI::App& app) {
     auto exe = choice.backend->compile(g, w, choice.options);
     StepProfile p = profile_steps(*exe, input, output, profile_policy(), load_machine_limits(cpu_model(), args->threads()));
     p.model = spec.str();
-    p.backend = choice.str();
+    // The precision with the backend: a bf16 profile must not read as fp32's.
+    p.backend = choice.str() + (choice.options.precision == Precision::fp32
+                                    ? ""
+                                    : std::string(" precision=") + precision_name(choice.options.precision));
     p.batch = args->batch();
     p.threads = args->threads();
     if (o->json) fmt::print("{}\n", dump_json(to_json(p), 2));

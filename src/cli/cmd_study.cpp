@@ -40,6 +40,7 @@ void add_backend_checks(study::RunOptions& o) {
   auto choice = [](const study::Config& c) {
     BackendChoice b = choose_backend(c.backend, static_cast<int>(c.threads));
     b.options.isa = c.isa;
+    b.options.precision = c.precision;
     return b;
   };
   o.check_config = [](const study::Config& c) { check_options(MeasureConfig::parse(c.descriptor)); };

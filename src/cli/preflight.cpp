@@ -9,6 +9,7 @@ namespace fb::cli {
 BackendChoice check_options(const MeasureConfig& c) {
   BackendChoice choice = choose_backend(c.backend, c.threads);
   choice.options.isa = c.isa;
+  choice.options.precision = c.precision;
   choice.backend->check_options(choice.options);
   if (c.profile) require_profiler(choice);
   if (!c.cache_sim.empty() && !choice.backend->in_process())

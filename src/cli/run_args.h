@@ -1,8 +1,9 @@
 #pragma once
 // What to run and where: the model, backend, batch, threads, ISA and input
-// options of run, bench, explain and profile, from this one definition (one
-// set of names, defaults and ranges). bench takes comma-separated lists of
-// backends, batches and threads; the others take one of each.
+// and precision options of run, bench, explain and profile, from this one
+// definition (one set of names, defaults and ranges). bench takes
+// comma-separated lists of backends, batches, threads and precisions; the
+// others take one of each.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -21,7 +22,7 @@ inline constexpr const char* kDefaultBackend = "onednn";
 int available_cores();
 
 struct RunArgsShape {
-  bool lists = false;  // bench: lists of backends, batches, threads
+  bool lists = false;  // bench: lists of backends, batches, threads, precisions
   bool input = true;   // --input FILE.npy (not for explain, which runs nothing)
 };
 
@@ -37,9 +38,14 @@ class RunArgs {
   int batch() const { return batches_.front(); }
   int threads() const { return threads_.front(); }
   const std::string& isa() const { return isa_; }
+  const std::vector<Precision>& precisions() const { return precisions_; }
+  Precision precision() const { return precisions_.front(); }
+  int calibration() const { return calibration_; }  // 0: the default
+  const std::string& tune_cache() const { return tune_cache_; }  // a store path; empty: none
   const std::string& input_path() const { return input_; }
 
-  // The backend with threads and ISA set and its options checked.
+  // The backend with threads, ISA and precision set and its options checked;
+  // with --tune-cache, the store's tuning table as its tuning cache.
   BackendChoice choice() const;
   // The network input: the --input file (UsageError unless its shape is
   // `shape`) or drawn from `seed`.
@@ -50,6 +56,9 @@ class RunArgs {
   std::vector<std::string> backends_{kDefaultBackend};
   std::vector<int> batches_{1};
   std::vector<int> threads_{available_cores()};
+  std::vector<Precision> precisions_{Precision::fp32};
+  int calibration_ = 0;
+  std::string tune_cache_;
   std::string isa_, input_;
 };
 

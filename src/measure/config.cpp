@@ -22,6 +22,8 @@ RunFields RunFields::split(const Descriptor& d) {
     else if (k == "batch") r.batch = v;
     else if (k == "threads") r.threads = v;
     else if (k == "isa") r.isa = v;
+    else if (k == "precision") r.precision = v;
+    else if (k == "calibration") r.calibration = v;
     else if (k == "cache_sim") r.cache_sim = v;
     else if (k == "profile") r.profile = v;
     else if (k == "check") r.check = v;
@@ -38,6 +40,8 @@ std::string MeasureConfig::str() const {
   d.set("batch", std::to_string(batch));
   d.set("threads", std::to_string(threads));
   if (!isa.empty()) d.set("isa", isa);
+  if (precision != Precision::fp32) d.set("precision", precision_name(precision));
+  if (calibration > 0) d.set("calibration", std::to_string(calibration));
   if (!cache_sim.empty()) d.set("cache_sim", cache_sim);
   if (profile) d.set("profile", "1");
   if (check) d.set("check", "1");
@@ -58,6 +62,18 @@ MeasureConfig MeasureConfig::parse(const std::string& text) {
   c.batch = positive(f.batch, "batch", text, kMaxBatch);
   c.threads = positive(f.threads, "threads", text, kMaxThreads);
   c.isa = f.isa;
+  if (!f.precision.empty()) {
+    try {
+      c.precision = parse_precision(f.precision);
+    } catch (const UsageError& e) {
+      throw UsageError("'" + text + "': " + e.what());
+    }
+  }
+  if (!f.calibration.empty()) {
+    if (c.precision != Precision::int8)
+      throw UsageError("'" + text + "': calibration= sets int8's calibration set; it needs precision=int8");
+    c.calibration = static_cast<int>(parse_int(f.calibration, "calibration", 1, kMaxCalibrationInputs));
+  }
   c.cache_sim = f.cache_sim;
   if (f.profile == "1") c.profile = true;
   else if (!f.profile.empty() && f.profile != "0")

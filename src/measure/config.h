@@ -3,8 +3,8 @@
 //   "pattern:dw_bottleneck depth=20 width=32 res=224 classes=1000 reduction=4 expansion=1
 //    backend=onednn batch=8 threads=2"
 // Canonical order: the model's canonical form, then backend, batch, threads,
-// then isa, cache_sim, profile, check, input and env.* only when given (profile=0 and
-// check=0 are never written, so a descriptor without them keeps its store key). The same string is the CLI
+// then isa, precision, calibration, cache_sim, profile, check, input and env.* only when given
+// (precision=fp32, profile=0 and check=0 are never written, so a descriptor without them keeps its store key). The same string is the CLI
 // argument of `formbench measure`, the store key and the failure reproducer.
 // This file owns it: MeasureConfig::str() is its one composer (measure,
 // bench, the study's grid) and RunFields::split its one parser of the run
@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/precision.h"
 #include "models/catalog.h"
 
 namespace fb {
@@ -23,7 +24,7 @@ namespace fb {
 // checks the numbers under its own rule (measure: required and in range).
 struct RunFields {
   Descriptor model;  // the model's name and knobs, in written order
-  std::string backend, batch, threads, isa, cache_sim, profile, check, input;  // as written; empty when absent
+  std::string backend, batch, threads, isa, precision, calibration, cache_sim, profile, check, input;  // as written; empty when absent
   std::vector<std::pair<std::string, std::string>> env;  // env.NAME=value as (NAME, value), in written order
 
   static RunFields split(const Descriptor& d);  // never throws
@@ -42,6 +43,10 @@ struct MeasureConfig {
   // check=1: also compare the output with the reference backend's (record.h
   // CheckSection) and store the error with the row.
   bool check = false;
+  Precision precision = Precision::fp32;  // the engine's arithmetic (common/precision.h); last, for aggregate inits
+  // precision=int8 only: seeded images the activation scales are calibrated
+  // on (calibration=N); 0 = the backend's default (BackendOptions).
+  int calibration = 0;
 
   std::string str() const;  // the canonical descriptor: the one composer
   // UsageError for unknown models/knobs, missing backend/batch/threads, bad numbers.

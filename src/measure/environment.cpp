@@ -132,6 +132,7 @@ nlohmann::json environment_json(const BackendChoice& choice) {
           {"isa_flags", isa_flags()},
           {"isa_cap", choice.options.isa.empty() ? "none" : choice.options.isa},
           {"threads", choice.options.threads},
+          {"precision", precision_name(choice.options.precision)},
           {"backend", choice.str()},
           {"blas_loaded", blas_loaded()},
           {"env", alloc},

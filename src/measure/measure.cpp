@@ -17,6 +17,7 @@
 #include "measure/environment.h"
 #include "measure/machine_probe.h"
 #include "measure/output_check.h"
+#include "measure/precision_accuracy.h"
 #include "measure/record.h"
 #include "measure/step_profile.h"
 
@@ -37,6 +38,9 @@ Prepared prepare(const MeasureConfig& c, const MeasurePolicy& p) {
   Prepared r;
   r.choice = choose_backend(c.backend, c.threads);
   r.choice.options.isa = c.isa;
+  r.choice.options.precision = c.precision;
+  if (c.calibration > 0) r.choice.options.calibration_inputs = c.calibration;
+  r.choice.backend->check_options(r.choice.options);  // a precision the backend does not run is refused, not ignored
   r.choice.options.tuning_cache = p.tuning_cache;
   r.graph = c.model.build(c.batch);
   Weights w = c.model.weights(r.graph, p.seed);
@@ -135,6 +139,7 @@ Record measure(const MeasureConfig& c, const MeasurePolicy& p) {
   if (!c.cache_sim.empty()) t.cache_sim = simulate_cache(self_exe(), descriptor, sim, c.env, p.cache_sim_timeout_s);
   if (!outside_engine_s.empty()) t.outside_engine_ms = summarize(outside_engine_s).median * 1e3;
   if (c.check) t.check = check_against_reference(c, run.choice, p.seed);
+  if (c.precision != Precision::fp32) t.accuracy = accuracy_against_fp32(c, run.choice, p.seed);
   const CompiledFacts facts = run.exe->compiled_facts();
   t.compiled = CompiledSection{facts.winograd_convs, run.compile_ms, facts.phases_ms};
   t.backend_facts = run.choice.backend->environment(run.choice.options);

@@ -25,22 +25,26 @@ ModelSpec checked_model(const ModelSpec& m) {
 
 }  // namespace
 
+double check_bound(Precision p) {
+  return p == Precision::fp32 ? kCheckBound : p == Precision::bf16 ? kBf16CheckBound : kInt8CheckBound;
+}
+
 CheckSection check_against_reference(const MeasureConfig& c, const BackendChoice& choice, uint64_t seed) {
   CheckSection s;
   s.against = "reference";
   const ModelSpec model = checked_model(c.model);
   s.at = model.str();
-  s.bound = kCheckBound;
+  s.bound = check_bound(choice.options.precision);
   try {
     const Graph g = model.build(1);
     const Weights w = model.weights(g, seed);
     const Tensor input = make_input(g.input_shape(), seed + 1);
     const Tensor ref = run_once(choose_backend("reference", choice.options.threads), g, w, input);
-    const Agreement a = compare(run_once(choice, g, w, input), ref);
+    const Agreement a = compare(run_once(choice, g, w, input), ref);  // at the measured precision
     s.max_abs = a.max_abs;
     s.max_ref = a.max_ref;
     s.relative = a.relative;
-    s.agrees = a.passes(kCheckBound);
+    s.agrees = a.passes(s.bound);
     if (!a.finite) s.error = "the output holds a NaN or an infinity";
   } catch (const std::exception& e) {  // UsageError or Error: either way this backend did not run it
     s.error = e.what();

@@ -15,6 +15,11 @@ namespace fb {
 // agree to ~1e-5 relative; 1e-3 leaves room without hiding a wrong layer (one
 // of those moves the output by far more). The zoo tests use the same bound.
 inline constexpr double kCheckBound = 1e-3;
+// At a reduced precision the rounding is the point, and the bound is what it
+// costs through a network (tests/backends/precision_test.cpp explains both):
+// bf16 keeps 8 significant bits, int8 ~1/255 of each tensor's range.
+inline constexpr double kBf16CheckBound = 3e-2, kInt8CheckBound = 1.5e-1;
+double check_bound(Precision p);
 
 // A backend that cannot run the checked model gives a section with its
 // error, not an exception: the timing already stands.

@@ -259,6 +259,44 @@ void write(json& j, const CheckSection& c) {
   put(j, "error", c.error);
 }
 
+void write(json& j, const AccuracySection& a) {
+  j["against"] = a.against;
+  j["inputs"] = a.inputs;
+  put(j, "error", a.error);
+  if (!a.error.empty()) return;
+  j["max_rel"] = a.max_rel;
+  j["mean_rel"] = a.mean_rel;
+  j["top1"] = a.top1;
+  j["top5"] = a.top5;
+  j["confident_inputs"] = a.confident_inputs;
+  j["confident_top1"] = a.confident_top1;
+  j["confident_margin"] = a.confident_margin;
+  j["calibration_inputs"] = a.calibration_inputs;
+}
+
+AccuracySection read_accuracy(const Fields& f) {
+  AccuracySection a;
+  a.against = f.text("against");
+  if (a.against.empty()) throw UsageError("record field accuracy.against is missing");
+  a.error = f.text("error");
+  a.inputs = static_cast<int64_t>(f.number("inputs", 0, kMaxRecordRuns).value_or(0));
+  if (!a.error.empty()) return a;  // the comparison did not run: no numbers
+  auto required = [&](const char* k, double hi) {
+    auto v = f.number(k, 0, hi);
+    if (!v) throw UsageError(fmt::format("record field accuracy.{} is missing", k));
+    return *v;
+  };
+  a.max_rel = required("max_rel", 1e300);
+  a.mean_rel = required("mean_rel", 1e300);
+  a.top1 = required("top1", 1);
+  a.top5 = required("top5", 1);
+  a.confident_inputs = static_cast<int64_t>(required("confident_inputs", kMaxRecordRuns));
+  a.confident_top1 = required("confident_top1", 1);
+  a.confident_margin = required("confident_margin", 1e300);
+  a.calibration_inputs = static_cast<int64_t>(f.number("calibration_inputs", 0, kMaxRecordRuns).value_or(0));
+  return a;
+}
+
 CompiledSection read_compiled(const Fields& f) {
   CompiledSection c;
   c.winograd_convs = static_cast<int64_t>(f.number("winograd_convs", 0, kMaxRecordRuns).value_or(0));
@@ -335,6 +373,7 @@ void to_json(nlohmann::json& j, const MeasurementRecord& r) {
   }
   if (r.profile) write(section_of(j, "profile"), *r.profile);
   if (r.check) write(section_of(j, "check"), *r.check);
+  if (r.accuracy) write(section_of(j, "accuracy"), *r.accuracy);
   if (r.outside_engine_ms) j["outside_engine_ms"] = *r.outside_engine_ms;
   if (!r.backend_facts.empty() || (j.contains("environment") && j["environment"].is_object())) {
     json facts = json::object();
@@ -383,6 +422,7 @@ void from_json(const nlohmann::json& j, MeasurementRecord& r) {
   if (auto s = f.section("compiled")) r.compiled = read_compiled(*s);
   if (auto s = f.section("profile")) r.profile = read_profile(*s, j["profile"]);
   if (auto s = f.section("check")) r.check = read_check(*s);
+  if (auto s = f.section("accuracy")) r.accuracy = read_accuracy(*s);
   r.outside_engine_ms = f.number("outside_engine_ms", 0, kMaxRecordMs);
   // The environment is kept as measured; only its backend facts are read.
   if (const json* env = f.find("environment"); env && env->is_object() && env->contains("backend_facts") &&

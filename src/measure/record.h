@@ -86,6 +86,26 @@ struct CheckSection {
   std::string error;    // the backend could not run the checked model: why (agrees is false)
 };
 
+// accuracy.*: with precision=bf16 or int8, this backend's logits against its
+// own fp32 logits (same seeded weights, same inputs), at the measured model,
+// batch 1, on `inputs` seeded inputs (measure/precision_accuracy.h). With
+// random weights the logits are nearly flat and top-1 flips on noise, so
+// the agreement is also given on the `confident_inputs` whose fp32 top-1
+// margin is largest.
+struct AccuracySection {
+  std::string against;  // "fp32 (the same backend)"
+  int64_t inputs = 0;
+  // Per input, |got - fp32| / max|fp32|: the largest over inputs and logits, and the mean over them.
+  double max_rel = 0, mean_rel = 0;
+  double top1 = 0;  // fraction of inputs whose top-1 class is fp32's
+  double top5 = 0;  // fraction of inputs whose top 5 hold fp32's top-1 class
+  int64_t confident_inputs = 0;
+  double confident_top1 = 0;    // top-1 agreement on those
+  double confident_margin = 0;  // the smallest fp32 margin (top-1 minus top-2 logit) among them, in logit std devs
+  int64_t calibration_inputs = 0;  // int8: the seeded calibration set the scales came from; 0 otherwise
+  std::string error;               // the comparison could not run: why (numbers absent)
+};
+
 struct MeasurementRecord {
   std::string descriptor, status, error;  // status: ok or failed
   std::optional<LatencyStats> latency_ms;
@@ -97,6 +117,7 @@ struct MeasurementRecord {
   std::optional<CompiledSection> compiled;
   std::optional<ProfileSection> profile;  // absent without profile=1
   std::optional<CheckSection> check;      // absent without check=1
+  std::optional<AccuracySection> accuracy;  // absent at fp32
   // An engine that times itself across a process boundary (ort): the median,
   // per batch run, of the caller's clock around run() minus the engine's own
   // time, i.e. the copies across the boundary that latency_ms leaves out.

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "report/peers.h"
+#include "report/precision.h"
 #include "report/profile_breakdown.h"
 #include "report/stats.h"
 
@@ -35,6 +36,13 @@ std::map<std::string, double> mean_speedup_by(const std::vector<SpeedupPair>& pa
 
 }  // namespace
 
+std::vector<SpeedupPair> at_fp32(const std::vector<SpeedupPair>& pairs) {
+  std::vector<SpeedupPair> out;
+  for (const auto& p : pairs)
+    if (p.native->precision == "fp32" && p.accelerated->precision == "fp32") out.push_back(p);
+  return out;
+}
+
 std::vector<SpeedupPair> once_per_configuration(const std::vector<SpeedupPair>& pairs) {
   std::set<std::string> seen;
   std::vector<SpeedupPair> out;
@@ -59,7 +67,7 @@ std::vector<SpeedupPair> speedup_pairs(const Dataset& d, const BackendRoles& rol
 std::vector<Series> series_over(const Dataset& d, const std::string& knob, size_t min_values) {
   std::map<std::string, Series> groups;
   for (const auto& m : d.ok) {
-    if (m.pattern.empty() || !m.fields.get(knob)) continue;
+    if (m.pattern.empty() || !m.fields.get(knob) || m.precision != "fp32") continue;
     Series& s = groups[m.key_without({knob})];
     s.pattern = m.pattern;
     s.backend = m.backend;
@@ -84,7 +92,8 @@ Analysis analyse(const Dataset& d, const BackendRoles& roles) {
   Analysis a;
   // A configuration also measured with profile=1 or check=1 (the profile and
   // peers experiments) is one configuration, not two, in every aggregate.
-  auto pairs = once_per_configuration(speedup_pairs(d, roles));
+  // The paper measured FP32: a bf16 or int8 pair is the precision section's.
+  auto pairs = once_per_configuration(at_fp32(speedup_pairs(d, roles)));
   a.pairs = pairs.size();
   std::vector<double> all;
   for (const auto& p : pairs) all.push_back(p.speedup());
@@ -204,6 +213,11 @@ Analysis analyse(const Dataset& d, const BackendRoles& roles) {
   for (const auto& c : profile_comparisons(d, roles)) a.findings.push_back(profile_finding(c, roles));
   for (const auto& t : peer_tables(d, roles))
     for (auto& f : peer_findings(t.table, roles)) {
+      f.title += " (experiment " + t.experiment + ")";
+      a.findings.push_back(std::move(f));
+    }
+  for (const auto& t : precision_tables(d, roles))
+    for (auto& f : precision_findings(t, roles)) {
       f.title += " (experiment " + t.experiment + ")";
       a.findings.push_back(std::move(f));
     }

@@ -24,13 +24,18 @@ struct SpeedupPair {
   double speedup() const { return native->per_image_ms / accelerated->per_image_ms; }
 };
 std::vector<SpeedupPair> speedup_pairs(const Dataset& d, const BackendRoles& roles);
+// The pairs whose two rows ran at fp32. The paper measured FP32, so its
+// findings, claims and figures read these only; speedup_pairs itself pairs a
+// bf16 row with a bf16 row (the precision section, precision.h, compares them).
+std::vector<SpeedupPair> at_fp32(const std::vector<SpeedupPair>& pairs);
 // The first pair of each configuration, whatever its profile= and check=
 // fields: a row measured again for its profile or its output check counts once.
 std::vector<SpeedupPair> once_per_configuration(const std::vector<SpeedupPair>& pairs);
 
 // Measurements of one pattern on one backend that differ only in `knob`
 // (depth or width), sorted by it; a series has at least `min_values` values
-// of the knob (a figure draws a single measured point too).
+// of the knob (a figure draws a single measured point too). Rows at fp32
+// only: the series are the paper's Fig. 1 and 2 and its width exponents.
 struct Series {
   std::string pattern, backend;
   int64_t batch = 1;

@@ -21,7 +21,7 @@ namespace fb::report {
 // A unit of a sweep (schema version 3): the rows one figure set draws.
 struct StoredExperiment {
   std::string sweep, name;  // "quick", "depth"
-  std::string kind;         // depth, width, cache, zoo, ablation, isa, profile, other
+  std::string kind;         // depth, width, cache, zoo, ablation, isa, precision, profile, peers, other
   bool unassigned = false;  // rows that no experiment claims (stores before version 3)
   std::string label() const;  // "quick/depth" or "unassigned"
 };
@@ -36,6 +36,7 @@ struct Measurement {
   std::string pattern;  // "standard" for pattern models, empty for the zoo
   std::string backend;  // "onednn:nofuse"
   std::string isa;      // empty: not capped
+  std::string precision = "fp32";  // as written in the descriptor (precision=), fp32 when absent
   int64_t batch = 1, threads = 1;
   std::optional<int64_t> depth, width, res;
 
@@ -54,6 +55,7 @@ struct Measurement {
   double foreign_cpu_pct = 0;
   std::optional<ProfileSection> profile;  // with profile=1: one batch run's time by op kind and node
   std::optional<CheckSection> check;      // with check=1: the output's error against the reference backend
+  std::optional<AccuracySection> accuracy;  // at bf16 or int8: the logits against the same backend's fp32 ones
   std::optional<double> outside_engine_ms;  // an out-of-process engine: copies across the boundary, per batch run
 
   // The descriptor without the backend: two measurements with the same key

@@ -19,7 +19,7 @@ enum class Experiment {
 };
 std::string experiment_name(Experiment e);
 
-// The ok rows of `e`, in the Dataset's order.
+// The ok rows of `e` at fp32 (the paper's precision), in the Dataset's order.
 std::vector<const Measurement*> experiment_rows(const Dataset& d, Experiment e);
 
 }  // namespace fb::report

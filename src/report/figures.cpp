@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "common/atomic_file.h"
 #include "common/error.h"
@@ -18,8 +19,10 @@
 #include "report/escape.h"
 #include "report/miss_source.h"
 #include "report/peers.h"
+#include "report/precision.h"
 #include "report/profile_breakdown.h"
 #include "report/roofline.h"
+#include "report/stats.h"
 
 namespace fb::report {
 
@@ -249,7 +252,8 @@ Figure panel_figure(const std::filesystem::path& dir, const std::string& name, c
 Figure bar_figure(const std::filesystem::path& dir, const std::string& name, const std::string& title, const std::string& ylabel,
                   const std::vector<std::string>& groups, const std::vector<std::string>& series,
                   const std::map<std::pair<std::string, std::string>, double>& values,
-                  const std::map<std::string, std::string>& group_notes, bool log_y) {
+                  const std::map<std::string, std::string>& group_notes, bool log_y,
+                  const std::map<std::string, std::string>& colors = {}) {
   Figure f{name, "", title, "", false, "", 0};
   if (values.empty()) {
     f.missing = "no data";
@@ -279,9 +283,11 @@ Figure bar_figure(const std::filesystem::path& dir, const std::string& name, con
     if (auto it = group_notes.find(groups[g]); it != group_notes.end())
       body += fmt::format("set label {} {} at {},{} center font ',9'\n", g + 1, gnuplot_string(it->second), g, log_y ? ymax * 1.8 : ymax * 1.1);
   std::string clause;
-  for (size_t s = 0; s < series.size(); ++s)
+  for (size_t s = 0; s < series.size(); ++s) {
+    auto c = colors.find(series[s]);
     clause += fmt::format("{}$bars using 1:($3=={} ? $2 : NaN) with boxes lc rgb '{}' title {}", s ? ", " : "", s + 1,
-                          color_of(series[s]), gnuplot_string(series[s]));
+                          c == colors.end() ? color_of(series[s]) : c->second, gnuplot_string(series[s]));
+  }
   body += "set key top left\nplot " + clause + "\n";
   render_gnuplot(dir, name, data, body, 1100, 560);
   f.drawn = true;
@@ -293,14 +299,15 @@ Figure zoo_figure(const Dataset& d, const BackendRoles& roles, const std::filesy
   std::vector<std::string> nets, backends;
   std::map<std::pair<std::string, std::string>, double> values;
   for (const auto& m : d.ok) {
-    if (!m.pattern.empty() || m.batch != 1 || !m.isa.empty()) continue;
+    // Fig. 5 is the paper's, measured at FP32: a reduced precision is Fig. 11's.
+    if (!m.pattern.empty() || m.batch != 1 || !m.isa.empty() || m.precision != "fp32") continue;
     if (std::find(nets.begin(), nets.end(), m.model) == nets.end()) nets.push_back(m.model);
     if (std::find(backends.begin(), backends.end(), m.backend) == backends.end()) backends.push_back(m.backend);
     values[{m.model, m.backend}] = m.per_image_ms;
   }
   // Speed-ups from this experiment's pairs only.
   std::map<std::string, std::vector<double>> ratios;
-  for (const auto& p : speedup_pairs(d, roles))
+  for (const auto& p : at_fp32(speedup_pairs(d, roles)))
     if (p.native->pattern.empty() && p.native->batch == 1 && p.native->isa.empty()) ratios[p.native->model].push_back(p.speedup());
   std::map<std::string, std::string> notes;
   for (const auto& [net, r] : ratios) {
@@ -349,6 +356,59 @@ std::vector<Figure> peers_figures(const Dataset& d, const BackendRoles& roles, c
                               "a missing bar is a model the engine could not run or was not measured on (tables/peers.csv).",
                               f.n, roles.native, engines.size(), models.size(), batch);
     else f.missing = "no model measured on " + roles.native + " and another engine at batch " + std::to_string(batch);
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+// A reduced precision's bar: the backend's colour at bf16, a lighter tone of it at int8.
+std::string precision_color(const std::string& backend, const std::string& precision) {
+  static const std::map<std::string, std::string> int8 = {{"torch", "#8fd6bf"}, {"onednn", "#fdae6b"}};
+  if (precision == "bf16") return color_of(backend);
+  if (auto it = int8.find(backend); precision == "int8" && it != int8.end()) return it->second;
+  return color_of(backend + " " + precision);
+}
+
+// Fig. 11: each reduced precision's speed-up over the same backend's fp32, a
+// bar per backend and precision, a group per pattern (the geometric mean over
+// its depths and widths) or per network; one figure for the patterns and one
+// for the zoo per batch and thread count. A backend with no row at a
+// precision has no bar; the table says so.
+std::vector<Figure> precision_figures(const Dataset& d, const BackendRoles& roles, const std::filesystem::path& dir,
+                                      const std::function<std::string(const std::string&)>& stem, const std::string& slug,
+                                      const std::string& suffix) {
+  const PrecisionTable t = precision_table(d, roles);
+  std::vector<std::string> series;
+  std::map<std::string, std::string> colors;
+  for (const auto& [backend, precision] : t.reduced()) {
+    series.push_back(backend + " " + precision);
+    colors[series.back()] = precision_color(backend, precision);
+  }
+  std::map<std::tuple<bool, int64_t, int64_t>, std::vector<const PrecisionRow*>> sets;  // (zoo, batch, threads)
+  for (const auto& r : t.rows) sets[{r.pattern.empty(), r.batch, r.threads}].push_back(&r);
+  std::vector<Figure> out;
+  for (const auto& [key, rows] : sets) {
+    const auto& [zoo, batch, threads] = key;
+    std::vector<std::string> groups;
+    std::map<std::pair<std::string, std::string>, std::vector<double>> ratios;
+    for (const PrecisionRow* r : rows) {
+      const std::string group = zoo ? r->name : r->pattern;
+      if (std::find(groups.begin(), groups.end(), group) == groups.end()) groups.push_back(group);
+      for (const auto& [backend, precision] : t.reduced())
+        if (auto x = r->over_fp32(backend, precision)) ratios[{group, backend + " " + precision}].push_back(*x);
+    }
+    std::map<std::pair<std::string, std::string>, double> values;
+    for (const auto& [k, v] : ratios) values[k] = geometric_mean(v);
+    const std::string what = zoo ? "zoo" : "patterns";
+    const std::string knobs = fmt::format("batch {}, {} thread{}", batch, threads, threads == 1 ? "" : "s");
+    Figure f = bar_figure(dir, stem(fmt::format("fig11_precision_{}_{}_b{}_t{}", slug, what, batch, threads)),
+                          fmt::format("Reduced precision: speed-up over the same backend's fp32, {}, {}{}", what, knobs, suffix),
+                          "speed-up over fp32 (log)", groups, series, values, {}, true, colors);
+    if (f.drawn)
+      f.caption = fmt::format("{} speed-ups (the backend's fp32 latency / its latency at the reduced precision, per image) "
+                              "at {}{}; a missing bar is a backend with no row at that precision (tables/precision.csv).",
+                              f.n, knobs, zoo ? "" : ", each the geometric mean over the pattern's depths and widths");
+    else f.missing = "no configuration measured at fp32 and a reduced precision on the same backend (" + what + ", " + knobs + ")";
     out.push_back(std::move(f));
   }
   return out;
@@ -490,6 +550,12 @@ std::vector<Figure> draw_figures(const Dataset& d, const Analysis&, const Backen
       if (peers.empty())
         add({stem("fig10_peers_" + slug), label, "Engines side by side" + suffix, "", false, "no peers measured", 0});
       for (auto& f : peers) add(std::move(f));
+    }
+    if (ex.kind == "precision") {
+      auto precision = precision_figures(sub, roles, dir, stem, slug, suffix);
+      if (precision.empty())
+        add({stem("fig11_precision_" + slug), label, "Reduced precision" + suffix, "", false, "no configuration measured", 0});
+      for (auto& f : precision) add(std::move(f));
     }
     if (ex.kind == "profile" || any) {
       const auto pairs = profile_comparisons(sub, roles);

@@ -21,7 +21,8 @@ struct Figure {
 
 // One machine's figures: for each of its experiments, the figures of its kind
 // (depth: Fig. 1, width: Fig. 2, cache: Fig. 3/4, zoo: Fig. 5, ablation:
-// Fig. 7, isa: Fig. 8; other and unassigned: whichever its rows allow), each
+// Fig. 7, isa: Fig. 8, profile: Fig. 9, peers: Fig. 10, precision: Fig. 11;
+// other and unassigned: whichever its rows allow), each
 // drawn from that experiment's rows only, one figure per set of fixed knobs;
 // and the roofline (Fig. 6) of every row of the machine.
 std::vector<Figure> draw_figures(const Dataset& d, const Analysis& a, const BackendRoles& roles,

@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "report/escape.h"
 #include "report/peers_page.h"
+#include "report/precision_page.h"
 
 namespace fb::report {
 namespace {
@@ -139,6 +140,8 @@ void write_tables(const ReportInputs& in, const std::filesystem::path& dir) {
     rows.push_back({c.id, c.claim, c.paper, c.ours, c.rule, verdict_name(c.verdict), c.why, c.explanation});
   if (const auto peers = peer_tables(*in.data, *in.roles); !peers.empty())
     write_csv(dir / "peers.csv", peers_csv_header(), peers_csv_rows(peers, *in.roles));
+  if (const auto precision = precision_tables(*in.data, *in.roles); !precision.empty())
+    write_csv(dir / "precision.csv", precision_csv_header(), precision_csv_rows(precision, *in.roles));
   write_csv(dir / "claims.csv", {"id", "paper_claim", "paper_value", "ours_95ci", "rule", "verdict", "why", "explanation"}, rows);
 }
 
@@ -169,6 +172,7 @@ void write_summary_md(const ReportInputs& in, const std::filesystem::path& file)
     else out << "- " << md(f.title) << ": not drawn, " << md(f.missing) << "\n";
   }
   write_peers_markdown(out, peer_tables(*in.data, *in.roles), *in.roles);
+  write_precision_markdown(out, precision_tables(*in.data, *in.roles), *in.roles);
   if (!in.data->unreadable.empty()) {
     out << "\n## Rows not used\n\n| row id | descriptor | why |\n|---|---|---|\n";
     for (const auto& r : in.data->unreadable) out << "| " << r.id << " | " << md(r.descriptor) << " | " << md(r.reason) << " |\n";
@@ -232,6 +236,7 @@ void write_index_html(const ReportInputs& in, const std::filesystem::path& out_d
         << html_escape(f.caption) << " (<a href=\"figures/" << html_escape(f.name) << ".svg\">SVG</a>)</figcaption></figure>\n";
   }
   write_peers_html(out, peer_tables(*in.data, *in.roles), *in.roles);
+  write_precision_html(out, precision_tables(*in.data, *in.roles), *in.roles);
   out << "<h2>Speed-ups</h2>\n<table><tr><th>configuration</th><th>" << html_escape(in.roles->native) << " ms/img</th><th>"
       << html_escape(in.roles->accelerated) << " ms/img</th><th>speed-up</th></tr>\n";
   for (const auto& p : speedup_pairs(*in.data, *in.roles))

@@ -47,6 +47,11 @@ Measurement measurement_from_record(const std::string& descriptor, const json& r
   if (run.backend.empty()) throw UsageError("descriptor has no backend= field");
   m.backend = run.backend;
   m.isa = run.isa;
+  if (!run.precision.empty()) {
+    if (run.precision != "fp32" && run.precision != "bf16" && run.precision != "int8")
+      throw UsageError("descriptor field precision=" + run.precision + " is not fp32, bf16 or int8");
+    m.precision = run.precision;
+  }
   m.batch = positive(run.batch, "batch").value_or(1);
   m.threads = positive(run.threads, "threads").value_or(1);
   m.depth = positive(run.model.get("depth"), "depth");
@@ -77,6 +82,7 @@ Measurement measurement_from_record(const std::string& descriptor, const json& r
   m.backend_facts = rec.backend_facts;
   m.profile = rec.profile;
   m.check = rec.check;
+  m.accuracy = rec.accuracy;
   m.outside_engine_ms = rec.outside_engine_ms;
   return m;
 }

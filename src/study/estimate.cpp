@@ -4,7 +4,9 @@
 
 #include "common/checked.h"
 #include "graph/cost.h"
+#include "backends/backend.h"  // kDefaultCalibrationInputs only: the study layer links no backend
 #include "measure/cache_sim.h"
+#include "measure/precision_accuracy.h"  // kAccuracyInputs only
 
 namespace fb::study {
 namespace {
@@ -62,6 +64,14 @@ double estimate_seconds(const Config& c, const ConfigCost& cost, const MeasurePo
   double s = a.startup_s + kWarmupRuns * run_s + std::max(policy.min_runs * run_s, policy.min_time_s);
   if (!c.cache_sim.empty())
     s += kCallgrindStartupS + (1 + kCacheSimRuns) * 2.0 * static_cast<double>(cost.macs) / (a.simulated_gflops * 1e9);
+  // A reduced precision also compares its logits with fp32's: one batch-1
+  // inference per evaluation input at each precision (measure/precision_accuracy.h),
+  // and int8 calibrates at compile time, one batch-1 fp32 inference per image.
+  if (c.precision != Precision::fp32) {
+    const double image_s = run_s / static_cast<double>(std::max<int64_t>(1, c.batch));
+    s += 2.0 * kAccuracyInputs * image_s;
+    if (c.precision == Precision::int8) s += kDefaultCalibrationInputs * image_s;
+  }
   return s;
 }
 

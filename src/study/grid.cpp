@@ -45,7 +45,7 @@ std::vector<Config> expand(const SweepSpec& spec, int64_t cores) {
     } catch (const UsageError& e) {
       throw UsageError(spec.source + ": group '" + g.name + "': " + e.what());
     }
-    const std::vector<std::string> no_choice{""};
+    const std::vector<std::string> no_choice{""}, fp32_only{"fp32"};
     auto env = g.env;  // by name, so the descriptor is canonical however the spec lists them
     std::sort(env.begin(), env.end());
     for (const auto& m : models)
@@ -53,12 +53,15 @@ std::vector<Config> expand(const SweepSpec& spec, int64_t cores) {
         for (const auto& backend : g.backends)
           for (int64_t t : g.threads)
             for (const auto& isa : g.isas.empty() ? no_choice : g.isas)
+              for (const auto& precision : g.precisions.empty() ? fp32_only : g.precisions)
               for (const auto& sim : g.cache_sims.empty() ? no_choice : g.cache_sims) {
-                Config c{"", g.name, {experiment_name(g)}, m, backend, batch, t == 0 ? cores : t, isa, sim};
+                Config c{"", g.name, {experiment_name(g)}, m, backend, batch, t == 0 ? cores : t, isa, sim,
+                         parse_precision(precision)};
                 // The spec keeps batch and threads within int (spec.cpp).
                 MeasureConfig mc;
                 mc.model = m, mc.backend = backend, mc.batch = static_cast<int>(batch);
                 mc.threads = static_cast<int>(c.threads), mc.isa = isa, mc.cache_sim = sim, mc.env = env;
+                mc.precision = c.precision;
                 mc.profile = g.profile, mc.check = g.check;
                 c.descriptor = mc.str();
                 // Measured once, and a member of every experiment that asks for it.

@@ -1,11 +1,12 @@
 #pragma once
 // A SweepSpec expanded into measurement descriptors, in a deterministic
-// order (group, model, batch, backend, threads, isa, cache_sim; env fields
+// order (group, model, batch, backend, threads, isa, precision, cache_sim; env fields
 // sorted by name), without repeats; and the split of that grid into shards.
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "common/precision.h"
 #include "models/catalog.h"
 #include "study/spec.h"
 
@@ -20,6 +21,7 @@ struct Config {
   int64_t batch = 1;
   int64_t threads = 1;
   std::string isa, cache_sim;
+  Precision precision = Precision::fp32;
 };
 
 // `cores` resolves threads = 0. UsageError, prefixed with the spec's source

@@ -121,6 +121,27 @@ std::vector<SweepGroup> peers_groups(std::vector<std::string> models, std::vecto
   return {zoo, patterns};
 }
 
+// Reduced precision: does the ranking of the patterns by speed-up change
+// with the arithmetic? The six patterns at two depths and two widths (res
+// 112, as the depth grid) and the zoo, batch 1 and 8, the engine and the
+// native framework each at every precision they run: both at fp32 and
+// bf16, int8 on onednn only (torch refuses it, docs/backends.md).
+std::vector<SweepGroup> precision_groups() {
+  using Runs = std::pair<std::vector<std::string>, std::vector<std::string>>;  // backends, precisions
+  const std::vector<Runs> runs = {{kNativeVsAccelerated, {"fp32", "bf16"}}, {{"onednn"}, {"int8"}}};
+  std::vector<SweepGroup> out;
+  for (const auto& [backends, precisions] : runs) {
+    SweepGroup patterns = pattern_group("precision", {20, 50}, {32, 128}, {112}, {1, 8}, backends);
+    SweepGroup zoo = zoo_group(study_zoo(), backends);
+    zoo.name = zoo.kind = "precision";
+    zoo.batches = {1, 8};
+    for (SweepGroup* g : {&patterns, &zoo}) g->precisions = precisions;
+    out.push_back(patterns);
+    out.push_back(zoo);
+  }
+  return out;
+}
+
 SweepSpec make(const std::string& name, std::vector<SweepGroup> groups) {
   SweepSpec s;
   s.name = name;
@@ -173,7 +194,7 @@ const std::vector<std::string>& study_zoo() {
 }
 
 const std::vector<std::string>& preset_names() {
-  static const std::vector<std::string> n = {"depth", "width", "cache", "zoo", "ablation", "peers", "paper", "quick"};
+  static const std::vector<std::string> n = {"depth", "width", "cache", "zoo", "ablation", "peers", "precision", "paper", "quick"};
   return n;
 }
 
@@ -189,6 +210,7 @@ SweepSpec preset(const std::string& name) {
   if (name == "zoo") return make(name, {zoo});
   if (name == "ablation") return make(name, {ablation_group()});
   if (name == "peers") return make(name, peers_groups(study_zoo(), study_patterns(), {}, {1, 8}));
+  if (name == "precision") return make(name, precision_groups());
   if (name == "paper") {
     std::vector<SweepGroup> g = {depth_group(), width_group()};
     for (auto& c : cache_groups()) g.push_back(c);

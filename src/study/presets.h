@@ -8,7 +8,7 @@
 
 namespace fb::study {
 
-const std::vector<std::string>& preset_names();  // depth, width, cache, zoo, ablation, peers, paper, quick
+const std::vector<std::string>& preset_names();  // depth, width, cache, zoo, ablation, peers, precision, paper, quick
 bool is_preset(const std::string& name);
 SweepSpec preset(const std::string& name);  // UsageError listing the presets for an unknown name
 

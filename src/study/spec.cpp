@@ -3,7 +3,7 @@
 //   [measure]  timeout, min_runs, min_time, args
 //   [defaults] any group key but name, inherited by every group
 //   [[group]]  name, models | patterns + depth/width/res, batch, backends,
-//              threads, isa, cache_sim, env
+//              threads, isa, precision, cache_sim, env
 #include "study/spec.h"
 
 #include <algorithm>
@@ -14,6 +14,7 @@
 
 #include "backends/backend.h"  // kMaxThreads only: the study layer links no backend
 #include "common/error.h"
+#include "common/precision.h"
 #include "common/parse_number.h"
 #include "models/catalog.h"
 #include "study/presets.h"
@@ -24,7 +25,7 @@ namespace {
 
 const std::vector<std::string> kGroupKeys = {"name",    "models",  "patterns", "depth", "width",     "res",
                                              "batch",   "backends", "threads", "isa",   "cache_sim", "env",
-                                             "experiment", "kind", "profile", "check"};
+                                             "experiment", "kind", "profile", "check", "precision"};
 const std::vector<std::string> kMeasureKeys = {"timeout", "min_runs", "min_time", "args"};
 const std::vector<std::string> kTopKeys = {"name", "measure", "defaults", "group"};
 
@@ -152,6 +153,15 @@ class Parser {
             fail(node, "backend '" + b + "' is not of the form NAME or NAME:VARIANT");
       } else if (key == "isa") {
         g.isas = tokens(node, key, "_", "an ISA name such as \"avx2\" or \"avx512_core\"");
+      } else if (key == "precision") {
+        g.precisions = tokens(node, key, "", "a precision: \"fp32\", \"bf16\" or \"int8\"");
+        for (const auto& p : g.precisions) {
+          try {
+            parse_precision(p);
+          } catch (const UsageError& e) {
+            fail(node, e.what());
+          }
+        }
       } else if (key == "profile") {
         auto b = node.value_exact<bool>();
         if (!b) fail(node, "'profile' must be true or false");
@@ -298,7 +308,7 @@ class Parser {
 }  // namespace
 
 const std::vector<std::string>& experiment_kinds() {
-  static const std::vector<std::string> k = {"depth", "width", "cache", "zoo", "ablation", "isa", "profile", "peers", "other"};
+  static const std::vector<std::string> k = {"depth", "width", "cache", "zoo", "ablation", "isa", "precision", "profile", "peers", "other"};
   return k;
 }
 
@@ -316,6 +326,7 @@ std::string experiment_kind(const SweepGroup& g) {
   for (const auto& b : g.backends)
     if (b.find(':') != std::string::npos) return "ablation";
   if (g.isas.size() > 1) return "isa";
+  if (g.precisions.size() > 1) return "precision";
   if (!g.patterns.empty() && g.depths.size() > 1) return "depth";
   if (!g.patterns.empty() && g.widths.size() > 1) return "width";
   if (g.patterns.empty() && !g.models.empty()) return "zoo";

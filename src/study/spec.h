@@ -27,6 +27,7 @@ struct SweepGroup {
   std::vector<std::string> backends;  // "torch", "onednn:nofuse", ...
   std::vector<int64_t> threads{0};    // 0 = every core of the machine running the sweep
   std::vector<std::string> isas;      // empty = no cap (no isa field)
+  std::vector<std::string> precisions;  // empty = fp32 (no precision field); "fp32", "bf16", "int8"
   std::vector<std::string> cache_sims;  // empty = off; "host", "i5-7600k", "SIZE,ASSOC,LINE"
   std::vector<std::pair<std::string, std::string>> env;  // env.NAME=value fields
   bool profile = false;  // profile=1: each configuration also stores its per-step profile
@@ -50,7 +51,7 @@ struct SweepSpec {
   MeasurePolicy measure;
 };
 
-// depth, width, cache, zoo, ablation, isa, profile, peers, other.
+// depth, width, cache, zoo, ablation, isa, precision, profile, peers, other.
 const std::vector<std::string>& experiment_kinds();
 // The engines people already use, next to formbench's (ort, opencv, with or
 // without a variant): a group that runs one is a peers experiment.
@@ -58,7 +59,7 @@ bool is_peer_backend(const std::string& backend);
 inline std::string experiment_name(const SweepGroup& g) { return g.experiment.empty() ? g.name : g.experiment; }
 // The group's kind, or inferred: profile -> profile; cache_sim set -> cache; a peer backend ->
 // peers; a backend variant
-// (onednn:nofuse) -> ablation; several isa values -> isa; several depths ->
+// (onednn:nofuse) -> ablation; several isa values -> isa; several precisions -> precision; several depths ->
 // depth; several widths -> width; named models only -> zoo; else other.
 std::string experiment_kind(const SweepGroup& g);
 // Each experiment of the spec with its kind, in order of first appearance.

@@ -143,6 +143,7 @@ void remove_store_file(const std::string& path);  // with its -wal, -shm, -journ
 // are reported through `note` as a conflict.
 struct MergeSummary {
   int64_t inserted = 0, replaced = 0, kept = 0, conflicts = 0;
+  int64_t tuning = 0;  // tuning timings copied (a key the output has already keeps its timing)
 };
 // Sweeps are matched by (machine_id, name, shard, started_at): merging the
 // same input twice changes nothing.

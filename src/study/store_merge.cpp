@@ -39,6 +39,27 @@ int64_t experiment_in(Store& out, const ExperimentRow& e) {
   return q.integer(0);
 }
 
+// The input's tuning timings the output does not have (schema 4 on; an
+// older input has none). The output's own timing of a key wins: the
+// decisions its later sweeps make stay the ones they made before. Rows no
+// tuner could have written are left behind, as Store::tuning ignores them.
+int64_t merge_tuning(Store& out, Store& in) {
+  auto has = in.db().prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tuning'");
+  if (!has.step()) return 0;
+  int64_t copied = 0;
+  auto rows = in.db().prepare("SELECT machine_id, key, recorded_at FROM tuning");
+  while (rows.step()) {
+    const std::string machine = rows.text(0), key = rows.text(1), recorded = rows.text(2);
+    const std::optional<double> ms = in.tuning(machine, key);  // the reader's checks: a usable timing only
+    if (!ms || out.tuning(machine, key)) continue;
+    out.db().prepare("INSERT INTO tuning (machine_id, key, ms, recorded_at) VALUES (?, ?, ?, ?)")
+        .bind(1, machine).bind(2, key).bind(3, *ms).bind(4, recorded)
+        .run();
+    ++copied;
+  }
+  return copied;
+}
+
 }  // namespace
 
 MergeSummary merge_into(Store& out, const std::string& input_path,
@@ -61,6 +82,8 @@ MergeSummary merge_into(Store& out, const std::string& input_path,
   for (const Membership& mb : in.memberships())
     if (auto it = experiment_ids.find(mb.experiment_id); it != experiment_ids.end())
       out.link(it->second, {mb.descriptor}, mb.machine_id);
+
+  sum.tuning = merge_tuning(out, in);
 
   in.for_each([&](const Measurement& incoming) {
     Measurement m = incoming;

@@ -228,6 +228,26 @@ TEST(Cli, BenchJsonPrintsAnyBytesAndTheFlagAllowsLoaderVariables) {
   EXPECT_NE(r.out.find("threads=1 env.LD_BIND_NOW=1 env.FB_BYTES=a\xef\xbf\xbd" "b\","), std::string::npos) << r.out;
 }
 
+// --precision: one table, each precision's speed-up over the first row and
+// its accuracy against the same backend's fp32; a backend that does not run
+// a precision is refused before anything is measured.
+TEST(Cli, BenchComparesPrecisionsInOneTableWithAccuracy) {
+  Result r = run("bench pattern:standard depth=1 width=16 res=16 classes=10 --backend onednn --precision fp32,bf16,int8 "
+                 "--threads 1 --min-runs 3 --min-time 0 --max-warmup 3 --budget 1 --max-retries 0");
+  ASSERT_EQ(r.code, 0) << r.out;
+  for (const char* s : {"backend precision", "max rel", "onednn fp32", "onednn bf16", "onednn int8",
+                        "accuracy against the same backend at fp32, batch 1, on 32 seeded inputs"})
+    EXPECT_NE(r.out.find(s), std::string::npos) << s << "\n" << r.out;
+  EXPECT_EQ(r.out.find("accuracy not measured"), std::string::npos) << r.out;
+  Result refused = run("bench pattern:standard depth=1 width=16 res=16 --backend reference --precision bf16");
+  EXPECT_EQ(refused.code, 2) << refused.out;
+  EXPECT_NE(refused.out.find("backend 'reference' runs fp32 only, not precision=bf16"), std::string::npos)
+      << refused.out;
+  Result unknown = run("bench pattern:standard --precision fp16");
+  EXPECT_EQ(unknown.code, 2) << unknown.out;
+  EXPECT_NE(unknown.out.find("unknown precision 'fp16'"), std::string::npos) << unknown.out;
+}
+
 // --rounds: each configuration once per round, backends alternating; the
 // table gives the median over rounds and each round's paired speed-up range.
 TEST(Cli, BenchRoundsAlternateTheBackendsAndPairTheRatios) {

@@ -76,6 +76,33 @@ TEST(MeasureConfig, CheckIsARunFieldWrittenOnlyWhenOn) {
   }
 }
 
+// precision= is a run field after isa; fp32, the default, is never written,
+// so every store key from before precision existed is still its key.
+TEST(MeasureConfig, PrecisionIsARunFieldWrittenOnlyWhenReduced) {
+  const std::string base = "pattern:standard depth=3 width=16 res=32 classes=10 backend=onednn batch=2 threads=1";
+  MeasureConfig bf16 = MeasureConfig::parse(base + " cache_sim=host precision=bf16 isa=avx512_core");
+  EXPECT_EQ(bf16.precision, Precision::bf16);
+  EXPECT_EQ(bf16.str(), base + " isa=avx512_core precision=bf16 cache_sim=host");
+  EXPECT_EQ(MeasureConfig::parse(base + " precision=fp32").str(), base);
+  MeasureConfig int8 = MeasureConfig::parse(base + " precision=int8 calibration=8");
+  EXPECT_EQ(int8.calibration, 8);
+  EXPECT_EQ(int8.str(), base + " precision=int8 calibration=8");
+  EXPECT_EQ(RunFields::split(Descriptor::parse(int8.str())).precision, "int8");
+  EXPECT_FALSE(RunFields::split(Descriptor::parse(int8.str())).model.get("precision"));
+  auto refused = [&](const std::string& fields, const std::string& says) {
+    try {
+      MeasureConfig::parse(base + " " + fields);
+      ADD_FAILURE() << fields << " accepted";
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find(says), std::string::npos) << e.what();
+    }
+  };
+  refused("precision=fp16", "unknown precision 'fp16'; precisions: fp32 (the default), bf16, int8");
+  refused("precision=bf16 calibration=8", "calibration= sets int8's calibration set; it needs precision=int8");
+  refused("precision=int8 calibration=0", "calibration");
+  refused("precision=int8 calibration=99999999999999999999", "calibration");
+}
+
 TEST(MeasureConfig, BadDescriptorsSayWhatIsWrong) {
   struct Case {
     const char* text;

@@ -277,5 +277,36 @@ TEST(Record, TheCheckSectionAndTheTimeOutsideTheEngineRoundTrip) {
            {"/outside_engine_ms", -0.5, "record field outside_engine_ms is -0.5, outside"}});
 }
 
+// A reduced precision's accuracy against fp32: written under its documented
+// keys, read back typed; a comparison that did not run keeps its words only.
+TEST(Record, TheAccuracySectionRoundTrips) {
+  MeasurementRecord r = full_record();
+  AccuracySection a;
+  a.against = "fp32 (the same backend)";
+  a.inputs = 32;
+  a.max_rel = 0.02, a.mean_rel = 0.003, a.top1 = 0.875, a.top5 = 1, a.confident_inputs = 8, a.confident_top1 = 1;
+  a.confident_margin = 1.5, a.calibration_inputs = 16;
+  r.accuracy = a;
+  const json j = r;
+  EXPECT_EQ(j["accuracy"]["against"], "fp32 (the same backend)");
+  EXPECT_DOUBLE_EQ(j["accuracy"]["top1"].get<double>(), 0.875);
+  EXPECT_EQ(j["accuracy"]["calibration_inputs"], 16);
+  const MeasurementRecord back = j.get<MeasurementRecord>();
+  ASSERT_TRUE(back.accuracy);
+  EXPECT_DOUBLE_EQ(back.accuracy->max_rel, 0.02);
+  EXPECT_EQ(back.accuracy->confident_inputs, 8);
+  EXPECT_DOUBLE_EQ(back.accuracy->confident_margin, 1.5);
+  EXPECT_FALSE(json(full_record()).contains("accuracy"));  // fp32: no section
+
+  json failed = j;
+  failed["accuracy"] = {{"against", "fp32 (the same backend)"}, {"inputs", 32}, {"error", "torch: bf16 conv missing"}};
+  EXPECT_EQ(failed.get<MeasurementRecord>().accuracy->error, "torch: bf16 conv missing");
+
+  expect_each_refused(j, {
+           {"/accuracy/top1", 1.5, "record field accuracy.top1 is 1.5, outside"},
+           {"/accuracy/max_rel", nullptr, "record field accuracy.max_rel is missing"},
+           {"/accuracy/against", nullptr, "record field accuracy.against is missing"}});
+}
+
 }  // namespace
 }  // namespace fb

@@ -84,7 +84,7 @@ width = [8, 16]
     parse_spec("[[group]]\npatterns = [\"standard\"]\nbackends = [\"torch\"]\nkind = \"deep\"\n", "k.toml");
     FAIL() << "accepted";
   } catch (const UsageError& e) {
-    EXPECT_NE(std::string(e.what()).find("k.toml:4: 'kind' must be one of: depth, width, cache, zoo, ablation, isa, profile, peers, other"),
+    EXPECT_NE(std::string(e.what()).find("k.toml:4: 'kind' must be one of: depth, width, cache, zoo, ablation, isa, precision, profile, peers, other"),
               std::string::npos)
         << e.what();
   }

@@ -58,6 +58,15 @@ TEST(Spec, GoodTomlBecomesGroupsWithDefaultsApplied) {
   EXPECT_EQ(s.groups[1].isas, (std::vector<std::string>{"avx2"}));
 }
 
+TEST(Spec, PrecisionsAreAGroupKeyAndSeveralMakeAPrecisionExperiment) {
+  const SweepSpec s = parse_spec("[[group]]\npatterns = [\"standard\"]\nbackends = [\"onednn\"]\n"
+                                 "precision = [\"fp32\", \"bf16\", \"int8\"]\n",
+                                 "p.toml");
+  ASSERT_EQ(s.groups.size(), 1u);
+  EXPECT_EQ(s.groups[0].precisions, (std::vector<std::string>{"fp32", "bf16", "int8"}));
+  EXPECT_EQ(experiment_kind(s.groups[0]), "precision");
+}
+
 TEST(Spec, NameDefaultsToTheFileStem) {
   SweepSpec s = parse_spec("[[group]]\npatterns = [\"standard\"]\nbackends = [\"torch\"]\n", "dir/my-sweep.toml");
   EXPECT_EQ(s.name, "my-sweep");
@@ -104,6 +113,8 @@ TEST(Spec, BadTomlGetsFileLineAndWhatIsWrong) {
       {"[measure]\nretries = 3\n" + group, "unknown key 'retries' in [measure]"},
       {"colour = 1\n" + group, "bad.toml:1: unknown key 'colour' in the spec"},
       {"name = \"x\"\n", "bad.toml: no [[group]] tables"},
+      {"[[group]]\npatterns = [\"standard\"]\nbackends = [\"torch\"]\nprecision = [\"fp32\", \"fp16\"]\n",
+       "bad.toml:4: unknown precision 'fp16'; precisions: fp32 (the default), bf16, int8"},
   };
   for (const auto& c : cases) {
     try {
@@ -122,7 +133,7 @@ TEST(Spec, LoadSpecKnowsPresetsAndSaysWhatElseItAccepts) {
     load_spec("papr");
     FAIL();
   } catch (const UsageError& e) {
-    EXPECT_NE(std::string(e.what()).find("unknown preset 'papr'; presets: depth, width, cache, zoo, ablation, peers, paper, quick"),
+    EXPECT_NE(std::string(e.what()).find("unknown preset 'papr'; presets: depth, width, cache, zoo, ablation, peers, precision, paper, quick"),
               std::string::npos) << e.what();
   }
   EXPECT_THROW(load_spec("/nonexistent/spec.toml"), UsageError);
@@ -132,7 +143,7 @@ TEST(Spec, LoadSpecKnowsPresetsAndSaysWhatElseItAccepts) {
     FAIL();
   } catch (const UsageError& e) {
     EXPECT_STREQ(e.what(), "spec '/tmp' is a directory; give a spec file (.toml) or a preset: depth, width, cache, zoo, "
-                           "ablation, peers, paper, quick");
+                           "ablation, peers, precision, paper, quick");
   }
 }
 

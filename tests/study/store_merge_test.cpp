@@ -57,6 +57,31 @@ TEST(StoreMerge, MergingTheSameShardAgainChangesNothing) {
   EXPECT_EQ(out.sweeps()[0].outcome, "complete");
 }
 
+// A shard's tuning timings travel with its rows, so the merged store's
+// next sweep does not time them again; the output's own timing of a key
+// stays, and a row no tuner could have written is left behind.
+TEST(StoreMerge, TuningTimingsAreCopiedWithoutOverwritingTheOutputs) {
+  ScratchDir dir;
+  make_shard(dir / "a.sqlite", "a", 1);
+  make_shard(dir / "all.sqlite", "x", 1);
+  {
+    Store a(dir / "a.sqlite", StoreAccess::read_write);
+    a.put_tuning("m1", "direct conv k1", 1.5);
+    a.put_tuning("m1", "shared k2", 2.0);
+    a.db().prepare("INSERT INTO tuning (machine_id, key, ms, recorded_at) VALUES ('m1', 'bad', 'fast', 'z')").run();
+    Store all(dir / "all.sqlite", StoreAccess::read_write);
+    all.put_tuning("m1", "shared k2", 7.0);
+  }
+  MergeResult r = merge_stores(dir / "all.sqlite", {dir / "a.sqlite"}, quiet);
+  ASSERT_EQ(r.inputs.size(), 1u);
+  EXPECT_EQ(r.inputs[0].second.tuning, 1);
+  Store out(dir / "all.sqlite", StoreAccess::read_only);
+  EXPECT_EQ(out.tuning("m1", "direct conv k1"), 1.5);
+  EXPECT_EQ(out.tuning("m1", "shared k2"), 7.0);  // the output's own
+  EXPECT_FALSE(out.tuning("m1", "bad"));
+  EXPECT_EQ(rows(out, "tuning"), 2);
+}
+
 // An input whose second half cannot be stored: a row for a machine the
 // input never describes, so the output's foreign key refuses it.
 void make_broken_shard(const std::string& path) {

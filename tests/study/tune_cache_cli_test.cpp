@@ -41,6 +41,24 @@ TEST(TuneCacheCli, MeasureFillsTheStoresTuningTableOnceForThisMachine) {
   EXPECT_EQ(tuning_rows(db, machine), rows);
 }
 
+// explain (and run, profile, bench: one RunArgs) take the same cache: the
+// second compile finds every timing the first one made.
+TEST(TuneCacheCli, ExplainUsesTheStoresTuningTableToo) {
+  ScratchDir dir;
+  const std::string db = dir / "r.sqlite";
+  auto explain = [&] {
+    return run_child({FORMBENCH_BIN, "explain", "pattern:standard", "depth=1", "width=32", "res=32", "classes=10",
+                      "--backend", "onednn", "--threads", "1", "--tune-cache", db},
+                     120);
+  };
+  const ChildResult first = explain();
+  ASSERT_EQ(first.exit_code, 0) << first.err << first.out;
+  EXPECT_GE(tuning_rows(db, this_machine().id), 3);
+  const ChildResult second = explain();
+  ASSERT_EQ(second.exit_code, 0) << second.err << second.out;
+  EXPECT_NE(second.out.find("tuning: 0 candidates timed"), std::string::npos) << second.out;
+}
+
 TEST(TuneCacheCli, ACacheThatIsNoStoreIsAClearErrorAndLeftAsItWas) {
   ScratchDir dir;
   const std::string bad = dir / "notes.txt";

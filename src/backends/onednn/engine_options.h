@@ -4,7 +4,11 @@
 // configuration isolates what that optimisation buys.
 #include <string>
 
+#include "common/precision.h"
+
 namespace fb::onednn {
+
+struct Calibration;  // quantize.h
 
 struct EngineOptions {
   bool fold_bn = true;        // nofold: BatchNorm stays a separate primitive
@@ -20,6 +24,16 @@ struct EngineOptions {
   // layout in, nChw16c out where channels fill 16-blocks (the fixed rule);
   // the tuner also compiles Blocked8 and Nhwc and keeps the fastest program.
   enum class Layout { Library, Blocked8, Nhwc } layout = Layout::Library;
+
+  // Not a switch: the run field precision= (BackendOptions), here so that
+  // every lowering sees it. Activations and weights in this type, bias and
+  // accumulation in fp32; the caller's input and output stay fp32.
+  Precision precision = Precision::fp32;
+  // Not switches either: the int8 calibration's fp32 program keeps a handle
+  // on every value it computes (Program::observed), and the int8 program
+  // reads the ranges that calibration found (quantize.h; owned by compile()).
+  bool observe = false;
+  const Calibration* calibration = nullptr;
 
   std::string str() const;  // "nofuse,plain" (empty when all on)
 };

@@ -9,6 +9,7 @@
 
 #include "backends/onednn/layout.h"
 #include "backends/onednn/plan.h"
+#include "backends/onednn/quantize.h"
 
 namespace fb::onednn {
 
@@ -17,7 +18,12 @@ bool empty(const PD& pd) {
   return pd.get(true) == nullptr;
 }
 
-dnnl::primitive_attr make_attr(const std::vector<PostOp>& post);
+// `act_type`: the data type of a fused depthwise conv's weights and output.
+// `q` (int8): per-channel output scales, a clip's bound in the destination's
+// units and the sum's scale.
+dnnl::primitive_attr make_attr(const std::vector<PostOp>& post,
+                               dnnl::memory::data_type act_type = dnnl::memory::data_type::f32,
+                               const QuantAttrs* q = nullptr);
 std::string post_str(const std::vector<PostOp>& post);  // "relu+sum", "dw_k3s1p1+clip[0,6]"
 
 // First candidate whose kernel is not a reference one; failing that, the

@@ -34,8 +34,14 @@ tag plain_tag(int rank) {
   }
 }
 
-md plain_md(const Shape& s) { return md_of(s, plain_tag(s.rank())); }
-md md_of(const Shape& s, tag t) { return md(dims_of(s), dnnl::memory::data_type::f32, t); }
+md plain_md(const Shape& s, dt type) { return md_of(s, plain_tag(s.rank()), type); }
+md md_of(const Shape& s, tag t, dt type) { return md(dims_of(s), type, t); }
+
+md with_type(const md& d, dt type) {
+  const Shape s(d.dims());
+  const tag t = tag_of(d);
+  return t == tag::undef ? plain_md(s, type) : md_of(s, t, type);
+}
 
 tag tag_of(const md& d) {
   for (const auto& n : kTags) {
@@ -49,15 +55,25 @@ tag tag_of(const md& d) {
 
 std::string layout_name(const md& d) {
   const tag t = tag_of(d);
-  for (const auto& n : kTags)
-    if (n.t == t) return n.name;
-  return "opaque";
+  std::string name = "opaque";
+  for (const auto& n : kTags)  // the first name of a tag: nhwc and ohwi are one format
+    if (n.t == t) {
+      name = n.name;
+      break;
+    }
+  switch (d.data_type()) {
+    case dt::bf16: return name + ":bf16";
+    case dt::s8: return name + ":s8";
+    case dt::u8: return name + ":u8";
+    case dt::s32: return name + ":s32";
+    default: return name;
+  }
 }
 
 md same_layout(const md& d, const Shape& s) {
   const tag t = tag_of(d);
-  if (t == tag::undef || static_cast<int>(d.dims().size()) != s.rank()) return plain_md(s);
-  return md_of(s, t);
+  if (t == tag::undef || static_cast<int>(d.dims().size()) != s.rank()) return plain_md(s, d.data_type());
+  return md_of(s, t, d.data_type());
 }
 
 bool is_reference_impl(const std::string& impl) { return impl.rfind("ref", 0) == 0; }

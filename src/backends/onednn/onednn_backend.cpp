@@ -12,6 +12,7 @@
 #include "backends/onednn/engine_options.h"
 #include "backends/onednn/isa.h"
 #include "backends/onednn/passes/passes.h"
+#include "backends/onednn/quantize.h"
 #include "backends/onednn/tuner.h"
 
 namespace fb {
@@ -54,8 +55,11 @@ class OnednnBackend final : public Backend {
   }
 
   std::unique_ptr<Executable> compile(const Graph& g, const Weights& w, const BackendOptions& o) const override {
-    const EngineOptions eo = parse_engine_options(o.variant);
+    check_options(o);
+    EngineOptions eo = parse_engine_options(o.variant);
+    eo.precision = o.precision;
     apply_isa_cap(o.isa);  // before the first primitive of the process
+    require_precision_kernels(o.precision);  // now that the ISA is fixed
     omp_set_num_threads(o.threads);
     PhaseClock clock;
     Plan p = lower(g, w);
@@ -68,18 +72,32 @@ class OnednnBackend final : public Backend {
     pass(eo.fold_bn, "fold_batch_norm", fold_batch_norm);
     pass(eo.fuse_sum, "fuse_sum", fuse_sum);
     pass(eo.fuse_act, "fuse_activations", fuse_activations);
-    pass(eo.fuse_dw, "fuse_depthwise", fuse_depthwise);
+    // int8: a fused 1x1 + depthwise pair's intermediate would need a scale of
+    // its own, and no step output carries it; the pair runs as two int8 convs.
+    pass(eo.fuse_dw && o.precision != Precision::int8, "fuse_depthwise", fuse_depthwise);
+    Calibration calibration;
+    if (o.precision == Precision::int8) {
+      calibration = calibrate_plan(p, g.input_shape(), g.output_shape(), eo, o.threads, o.calibration_inputs);
+      eo.calibration = &calibration;
+      p.notes.push_back(fmt::format("int8: activation scales from the largest |x| of each tensor over {} seeded "
+                                    "calibration images (symmetric; u8 where a tensor never went below zero)",
+                                    calibration.images));
+      if (eo.fuse_dw) p.notes.push_back("int8: 1x1 + depthwise fusion off (its intermediate would need a scale of its own)");
+      clock.lap("calibration");
+    }
     std::string tuned;
     const bool tune = eo.tune && eo.blocked;
-    TuneSession session(o.tuning_cache.get(), tuning_key_prefix(o.threads), o.tuning_budget_ms.value_or(kTuningBudgetMs));
+    TuneSession session(o.tuning_cache.get(), tuning_key_prefix(o.threads, o.precision),
+                        o.tuning_budget_ms.value_or(kTuningBudgetMs));
     auto prog = tune ? compile_tuned(p, g.input_shape(), g.output_shape(), eo, o.threads, session, tuned)
                      : compile_plan(p, g.input_shape(), eo, o.threads);
     clock.lap("primitives and weights", session.spent_ms());
     if (tune) clock.add("tuning", session.spent_ms());
     prog->tuning = {session.timed(), session.cached(), session.skipped()};
     prog->compile_phases_ms = clock.phases();
-    prog->header = fmt::format("onednn{} plan for {} (input {}), isa {}, {} threads\n{}{}\n", eo.str().empty() ? "" : ":" + eo.str(),
-                               g.name, g.input_shape().str(), effective_isa(), o.threads, clock.str(), tuned);
+    prog->header = fmt::format("onednn{} plan for {} (input {}), isa {}, precision {}, {} threads\n{}{}\n",
+                               eo.str().empty() ? "" : ":" + eo.str(), g.name, g.input_shape().str(), effective_isa(),
+                               precision_kernels(o.precision), o.threads, clock.str(), tuned);
     attach_costs(prog->records, g);
     return prog;
   }
@@ -89,6 +107,7 @@ class OnednnBackend final : public Backend {
   void check_options(const BackendOptions& o) const override {
     parse_engine_options(o.variant);
     check_isa_name(o.isa);
+    check_precision_cap(o.precision, o.isa);
   }
 
   // Planned: peak live activations plus as much again for reorder scratch
@@ -111,6 +130,7 @@ class OnednnBackend final : public Backend {
             {"onednn.isa", effective_isa()},
             {"onednn.isa_cap", o.isa.empty() ? "none" : o.isa},
             {"onednn.threads", std::to_string(o.threads)},
+            {"onednn.precision", precision_kernels(o.precision)},
             {"onednn.runtime", "OpenMP"}};
   }
 };

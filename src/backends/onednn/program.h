@@ -46,6 +46,14 @@ class Program final : public Executable {
   dnnl::memory user_input, user_output;  // handles set on every run
   AlignedBytes arena, scratch;
   std::vector<dnnl::memory> constants;  // packed weights, owned here
+  // EngineOptions::observe only: each plan value's memory and the primitive
+  // after which it holds its result, in primitive order (int8 calibration).
+  struct Observed {
+    size_t after = 0;
+    ValueId value = -1;
+    dnnl::memory mem;
+  };
+  std::vector<Observed> observed;
   int threads = 1;
   int winograd_convs = 0;  // convolutions compiled to oneDNN's Winograd algorithm
   std::vector<std::pair<std::string, double>> compile_phases_ms;  // CompiledFacts::phases_ms

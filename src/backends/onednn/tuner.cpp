@@ -93,10 +93,11 @@ std::string TuneSession::summary() const {
                      skipped(), skipped() ? " because the budget was spent (the library's rule kept for those)" : "");
 }
 
-std::string tuning_key_prefix(int threads) {
+std::string tuning_key_prefix(int threads, Precision precision) {
   const dnnl_version_t* v = dnnl_version();
-  return fmt::format("onednn {}.{}.{} ({}) isa={} threads={}", v->major, v->minor, v->patch, v->hash, effective_isa(),
-                     threads);
+  // fp32 keys keep their form, so a store's tuning table stays valid.
+  return fmt::format("onednn {}.{}.{} ({}) isa={} threads={}{}", v->major, v->minor, v->patch, v->hash, effective_isa(),
+                     threads, precision == Precision::fp32 ? "" : std::string(" precision=") + precision_name(precision));
 }
 
 double time_primitive_ms(const dnnl::primitive& p, const dnnl::primitive_desc_base& pd, const std::vector<int>& args_of,

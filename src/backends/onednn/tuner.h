@@ -64,8 +64,9 @@ class TuneSession {
   int timed_ = 0, cached_ = 0;
 };
 
-// The key prefix that makes a timing comparable: the same library build, ISA and threads.
-std::string tuning_key_prefix(int threads);
+// The key prefix that makes a timing comparable: the same library build, ISA,
+// threads and precision (a bf16 kernel's time says nothing of the fp32 one).
+std::string tuning_key_prefix(int threads, Precision precision);
 
 // One primitive on zeroed buffers of its own argument descriptors (every
 // argument of `args_of` is allocated); milliseconds.

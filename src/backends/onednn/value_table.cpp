@@ -32,11 +32,18 @@ ValueId ValueTable::new_value(const Shape& s) {
   return static_cast<ValueId>(vals_.size() - 1);
 }
 
-void ValueTable::define(ValueId v, const md& d, bool pinned) {
+void ValueTable::define(ValueId v, const md& d, bool pinned, float scale) {
   Value& x = value(v);
   x.desc = d;
   x.buffer = static_cast<int>(buffers_.size());
+  x.scale = d.data_type() == dt::u8 || d.data_type() == dt::s8 ? scale : 1.0f;
   buffers_.push_back({d.get_size(), cur(), cur(), pinned});
+  produced(v);
+}
+
+void ValueTable::produced(ValueId v) {
+  if (o_.observe && v > 0 && static_cast<size_t>(v) < plan_.num_values)
+    produced_.emplace_back(static_cast<size_t>(cur()), v);
 }
 
 memory ValueTable::bind(const md& d, int buffer) {
@@ -53,27 +60,48 @@ memory ValueTable::mem_as(ValueId v, const md& d) {
   return bind(d, x.buffer);
 }
 
-memory ValueTable::fetch(ValueId v, const md& want, const std::string& why) {
-  if (value(v).desc == want) return mem(v);
-  for (const auto& [src, d, t] : reordered_)
-    if (src == v && d == want) return mem(t);
+memory ValueTable::fetch(ValueId v, const md& want, const std::string& why, float want_scale) {
+  const bool want_int8 = want.data_type() == dt::u8 || want.data_type() == dt::s8;
+  if (!want_int8) want_scale = 1;
+  else if (want_scale == 0) want_scale = value(v).scale;
+  if (value(v).desc == want && value(v).scale == want_scale) return mem(v);
+  for (const auto& [src, d, scale, t] : reordered_)
+    if (src == v && d == want && scale == want_scale) return mem(t);
   const ValueId t = new_value(value(v).shape);
-  define(t, want);
-  add_reorder(mem(v), mem(t), name(v) + " " + layout_name(value(v).desc) + " -> " + layout_name(want) + " (" + why + ")");
-  reordered_.push_back({v, want, t});
+  define(t, want, false, want_scale);
+  const float factor = want_scale / value(v).scale;
+  std::string what = name(v) + " " + layout_name(value(v).desc) + " -> " + layout_name(want);
+  if (factor != 1) what += fmt::format(" x{:.4g}", factor);
+  add_reorder(mem(v), mem(t), what + " (" + why + ")", {}, factor);
+  reordered_.push_back({v, want, want_scale, t});
   return mem(t);
 }
 
-std::vector<md> ValueTable::follow(ValueId v) const {
+std::optional<ValueRange> ValueTable::range(ValueId v) const {
+  if (o_.precision != Precision::int8 || !o_.calibration) return std::nullopt;
+  auto it = o_.calibration->ranges.find(v);
+  if (it == o_.calibration->ranges.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<Quant> ValueTable::quant(ValueId v) const {
+  if (o_.precision != Precision::int8 || !o_.calibration) return std::nullopt;
+  return quant_of(*o_.calibration, v);
+}
+
+dt ValueTable::act_type() const { return o_.precision == Precision::bf16 ? dt::bf16 : dt::f32; }
+
+std::vector<md> ValueTable::follow(ValueId v, dt type) const {
   const Value& x = value(v);
-  std::vector<md> c{x.desc};
+  const md own = x.desc.data_type() == type ? x.desc : with_type(x.desc, type);
+  std::vector<md> c{own};
   if (x.shape.rank() == 4)
     for (tag t : {tag::nhwc, tag::nchw})
-      if (!(md_of(x.shape, t) == x.desc)) c.push_back(md_of(x.shape, t));
+      if (!(md_of(x.shape, t, type) == own)) c.push_back(md_of(x.shape, t, type));
   return c;
 }
 
-memory ValueTable::pack(const Tensor& t, const md& user, const md& want) {
+memory ValueTable::pack(const Tensor& t, const md& user, const md& want, const std::vector<float>& scales, int mask) {
   memory src(user, prog_.engine);
   std::memcpy(src.get_data_handle(), t.ptr(), user.get_size());
   constant_bytes_ += want.get_size();
@@ -81,10 +109,13 @@ memory ValueTable::pack(const Tensor& t, const md& user, const md& want) {
   if (user == want) return src;
   memory dst(want, prog_.engine);
   prog_.constants.push_back(dst);
+  dnnl::primitive_attr attr;
+  if (!scales.empty()) attr.set_output_scales(mask, scales);
   if (o_.prepack) {
-    dnnl::reorder(src, dst).execute(prog_.stream, src, dst);
+    dnnl::reorder(dnnl::reorder::primitive_desc(src, dst, attr)).execute(prog_.stream, src, dst);
     prog_.stream.wait();
   } else {
+    if (!scales.empty()) throw Error("internal: per-channel weight scales are applied at compile time only");
     add_reorder(src, dst, "weights, every run (noprepack)");
   }
   return dst;
@@ -111,9 +142,11 @@ void ValueTable::add_primitive(dnnl::primitive p, std::unordered_map<int, memory
   prog_.records.push_back(std::move(r));
 }
 
-void ValueTable::add_reorder(memory src, memory dst, const std::string& what, const std::vector<CoveredNode>& covers) {
+void ValueTable::add_reorder(memory src, memory dst, const std::string& what, const std::vector<CoveredNode>& covers,
+                             float scale) {
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  if (scale != 1) attr.set_output_scales(0, {scale});
   dnnl::reorder::primitive_desc pd(prog_.engine, src.get_desc(), prog_.engine, dst.get_desc(), attr);
   ++reorders_;
   StepRecord r;
@@ -132,7 +165,8 @@ void ValueTable::add_reorder(memory src, memory dst, const std::string& what, co
 void ValueTable::finish(ValueId output) {
   const Value out = value(output);
   prog_.user_output = memory(plain_md(out.shape), prog_.engine, DNNL_MEMORY_NONE);
-  add_reorder(mem(output), prog_.user_output, "output " + name(output) + " -> caller");
+  add_reorder(mem(output), prog_.user_output, "output " + name(output) + " -> caller", {}, 1.0f / out.scale);
+  for (const auto& [after, v] : produced_) prog_.observed.push_back({after, v, mem(v)});
   bind_memory();
 }
 

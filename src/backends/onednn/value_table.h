@@ -16,6 +16,7 @@
 #include "backends/onednn/memory_plan.h"
 #include "backends/onednn/plan.h"
 #include "backends/onednn/program.h"
+#include "backends/onednn/quantize.h"
 
 namespace fb::onednn {
 
@@ -25,6 +26,7 @@ struct Value {
   md desc;
   int buffer = -1;
   Shape shape;
+  float scale = 1;  // an int8 value holds round(x * scale); 1 for fp32 and bf16
 };
 
 class ValueTable {
@@ -35,6 +37,15 @@ class ValueTable {
   ValueTable(const Plan& plan, const Shape& input_shape, const EngineOptions& o, Program& prog, TuneSession* tune);
 
   const EngineOptions& options() const { return o_; }
+  // The data type activations and conv/linear weights compute in (bf16 under
+  // precision=bf16). At int8 it is fp32: the type of every op without an
+  // int8 kernel here (the int8 ones ask quant()).
+  dt act_type() const;
+  // At precision=int8, v's calibrated int8 type and scale; nullopt
+  // otherwise, and for a value the calibration never saw (a fusion undone).
+  std::optional<Quant> quant(ValueId v) const;
+  // The calibrated range of v (int8 only); nullopt where quant() is.
+  std::optional<ValueRange> range(ValueId v) const;
   TuneSession* tune() const { return tune_; }
   dnnl::engine& engine() { return prog_.engine; }
   Program& program() { return prog_; }
@@ -44,26 +55,40 @@ class ValueTable {
   // Readable name of a value: the node that produced it.
   std::string name(ValueId v) const;
   ValueId new_value(const Shape& s);
-  // Gives v the layout d and a buffer of its own (pinned: never shared).
-  void define(ValueId v, const md& d, bool pinned = false);
+  // Gives v the layout d, a buffer of its own (pinned: never shared) and
+  // its int8 scale (1 when d is not int8). The next primitive computes it.
+  void define(ValueId v, const md& d, bool pinned = false, float scale = 1);
+  // For a value computed in place into another's buffer (a fused sum): the
+  // next primitive computes it (what observe and calibration follow).
+  void produced(ValueId v);
 
   dnnl::memory bind(const md& d, int buffer);
   dnnl::memory mem(ValueId v) { return mem_as(v, value(v).desc); }
   dnnl::memory mem_as(ValueId v, const md& d);
   int buffer_of(const dnnl::memory& m) const { return buffer_of_.at(m.get()); }
-  // Value v in layout `want`, reordering once per (value, layout).
-  dnnl::memory fetch(ValueId v, const md& want, const std::string& why);
-  // Layout candidates for ops that follow their input: its own, then plain ones.
-  std::vector<md> follow(ValueId v) const;
+  // Value v in layout and type `want`, at int8 scale `want_scale` (0: its
+  // own scale where `want` is int8, 1 otherwise), reordering once per
+  // (value, layout, scale); the reorder quantises, requantises or
+  // dequantises where the types or scales differ.
+  dnnl::memory fetch(ValueId v, const md& want, const std::string& why, float want_scale = 0);
+  // Layout candidates for ops that follow their input: its own, then plain
+  // ones, all in `type` (default: the activation type).
+  std::vector<md> follow(ValueId v) const { return follow(v, act_type()); }
+  std::vector<md> follow(ValueId v, dt type) const;
 
-  // Weights in the kernel's layout: reordered once now, or (noprepack) on every run.
-  dnnl::memory pack(const Tensor& t, const md& user, const md& want);
+  // Weights in the kernel's layout: reordered once now, or (noprepack) on
+  // every run; int8 weights multiplied by `scales` on the way (mask: the
+  // dims they vary over, oneDNN's output-scale mask).
+  dnnl::memory pack(const Tensor& t, const md& user, const md& want, const std::vector<float>& scales = {},
+                    int mask = 0);
   dnnl::memory constant(const Tensor& t);
 
   // Appends a primitive and its record (explain, profile) to the program.
   void add_primitive(dnnl::primitive p, std::unordered_map<int, dnnl::memory> args, const md& scratch, StepRecord r);
   // `covers`: the graph nodes the reorder computes (flatten, pad, slice); none for a layout change.
-  void add_reorder(dnnl::memory src, dnnl::memory dst, const std::string& what, const std::vector<CoveredNode>& covers = {});
+  // `scale`: the reorder multiplies by it (int8 quantisation, requantisation or dequantisation).
+  void add_reorder(dnnl::memory src, dnnl::memory dst, const std::string& what, const std::vector<CoveredNode>& covers = {},
+                   float scale = 1);
 
   // Why a fusion or a layout was given up; and what the tuner timed.
   std::vector<std::string>& notes() { return notes_; }
@@ -80,6 +105,7 @@ class ValueTable {
   struct Reordered {
     ValueId src;
     md desc;
+    float scale;
     ValueId tmp;
   };
   struct Binding {
@@ -100,6 +126,7 @@ class ValueTable {
   std::vector<Reordered> reordered_;
   std::vector<std::string> notes_, tune_notes_;
   std::set<std::string> noted_;
+  std::vector<std::pair<size_t, ValueId>> produced_;  // observe: (primitive index, plan value)
   std::string summary_;
   size_t scratch_bytes_ = 0, constant_bytes_ = 0;
   int reorders_ = 0;

@@ -15,6 +15,9 @@ namespace {
 // has no cap we could set per configuration), so an isa= would be a claim
 // that nothing honours.
 void check_no_options(const BackendOptions& o) {
+  require_precision("opencv", o, {Precision::fp32},
+                    "formbench runs its fp32 path; OpenCV's own int8 (Net::quantize) is not wired in, and its "
+                    "CPU path has no bf16");
   if (!o.variant.empty()) throw UsageError("backend 'opencv' has no variants (got 'opencv:" + o.variant + "')");
   if (!o.isa.empty())
     throw UsageError("backend 'opencv' cannot cap its instruction set (got isa=" + o.isa +

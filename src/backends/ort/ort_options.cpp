@@ -5,6 +5,9 @@
 namespace fb {
 
 OrtOptions parse_ort_options(const BackendOptions& o) {
+  require_precision("ort", o, {Precision::fp32},
+                    "formbench gives it the fp32 ONNX export; its int8 needs a model quantised by its Python "
+                    "tooling, and its CPU provider has no bf16 convolutions");
   if (!o.isa.empty())
     throw UsageError("backend 'ort' cannot cap its instruction set (got isa=" + o.isa +
                      "): ONNX Runtime picks its kernels for the machine at run time and has no setting to limit "

@@ -168,13 +168,16 @@ class GraphNet : public torch::nn::Module {
 
 class EagerExecutable final : public TorchExecutable {
  public:
-  EagerExecutable(const Graph& g, const Weights& w, int threads)
-      : net_(std::make_shared<GraphNet>(g, w)), in_(g.input_shape()), out_(g.output_shape()), threads_(threads) {}
+  EagerExecutable(const Graph& g, const Weights& w, int threads, at::ScalarType type)
+      : net_(std::make_shared<GraphNet>(g, w)), in_(g.input_shape()), out_(g.output_shape()), threads_(threads),
+        type_(type) {
+    if (type_ != at::kFloat) net_->to(type_);  // as a PyTorch user writes model.to(torch.bfloat16)
+  }
 
   void run(const float* input, float* output) override {
     torch_util::use_threads(threads_);
     torch::NoGradGuard no_grad;
-    torch_util::copy_output(net_->forward(torch_util::wrap_input(input, in_)), out_, output);
+    torch_util::copy_output(net_->forward(torch_util::wrap_input(input, in_, type_)), out_, output);
   }
 
   // One step per graph node but the input, in graph order: the node's op
@@ -186,7 +189,7 @@ class EagerExecutable final : public TorchExecutable {
     torch::NoGradGuard no_grad;
     std::vector<double> seconds;
     seconds.reserve(net_->graph().nodes.size());
-    const at::Tensor x = torch_util::wrap_input(input, in_);
+    const at::Tensor x = torch_util::wrap_input(input, in_, type_);
     auto t = Clock::now();
     const at::Tensor y = net_->forward_each(x, [&](size_t) {
       const auto now = Clock::now();
@@ -229,7 +232,7 @@ class EagerExecutable final : public TorchExecutable {
     std::vector<torch_trace::OpEvent> events;
     {
       torch_trace::OpTrace trace(torch_trace::Detail::Full);
-      net_->forward_each(at::zeros(in_.dims), [&](size_t) { ends.push_back(trace.size()); });
+      net_->forward_each(at::zeros(in_.dims, type_), [&](size_t) { ends.push_back(trace.size()); });
       events = trace.events();
     }
     std::vector<StepRecord> steps;
@@ -253,6 +256,7 @@ class EagerExecutable final : public TorchExecutable {
   std::shared_ptr<GraphNet> net_;
   Shape in_, out_;
   int threads_;
+  at::ScalarType type_;
   mutable std::optional<std::vector<StepRecord>> steps_;
 };
 
@@ -261,13 +265,13 @@ class TorchBackend final : public Backend {
   std::string name() const override { return "torch"; }
   std::string summary() const override { return "LibTorch eager: nn modules in eval mode, as a PyTorch user runs it"; }
   std::unique_ptr<Executable> compile(const Graph& g, const Weights& w, const BackendOptions& o) const override {
-    require_no_options(name(), o);
+    torch_util::check_precision(name(), o);
     torch_util::use_threads(o.threads);
-    return std::make_unique<EagerExecutable>(g, w, o.threads);
+    return std::make_unique<EagerExecutable>(g, w, o.threads, torch_util::scalar_type(o.precision));
   }
   bool has_profiler() const override { return true; }
   Facts environment(const BackendOptions& o) const override { return torch_util::environment(o); }
-  void check_options(const BackendOptions& o) const override { require_no_options(name(), o); }
+  void check_options(const BackendOptions& o) const override { torch_util::check_precision(name(), o); }
   MemoryEstimate estimate_memory(const GraphCost& c, const BackendOptions&) const override {
     return torch_util::estimate_memory(c);
   }

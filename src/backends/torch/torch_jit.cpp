@@ -23,13 +23,13 @@ namespace {
 
 class JitExecutable final : public TorchExecutable {
  public:
-  JitExecutable(const Graph& g, const Weights& w, int threads)
-      : graph_(g), in_(g.input_shape()), out_(g.output_shape()), threads_(threads) {
+  JitExecutable(const Graph& g, const Weights& w, int threads, at::ScalarType type)
+      : graph_(g), in_(g.input_shape()), out_(g.output_shape()), threads_(threads), type_(type) {
     torchscript::Source src = torchscript::write_forward(g);
     line_node_ = src.line_node;
     torch::jit::Module m("FormbenchNet");
     for (const auto& a : src.attributes) {
-      at::Tensor t = torch_util::to_aten(w.at(a.node, a.index));
+      at::Tensor t = torch_util::to_aten(w.at(a.node, a.index)).to(type_);  // bf16: weights as model.to() makes them
       params_ += t.numel();
       if (a.buffer) m.register_buffer(a.name, t);
       else m.register_parameter(a.name, t, /*is_buffer=*/false);
@@ -49,7 +49,7 @@ class JitExecutable final : public TorchExecutable {
   void run(const float* input, float* output) override {
     torch_util::use_threads(threads_);
     torch::NoGradGuard no_grad;
-    at::Tensor y = module_.forward({torch_util::wrap_input(input, in_)}).toTensor();
+    at::Tensor y = module_.forward({torch_util::wrap_input(input, in_, type_)}).toTensor();
     torch_util::copy_output(y, out_, output);
   }
 
@@ -63,7 +63,7 @@ class JitExecutable final : public TorchExecutable {
     at::Tensor y;
     {
       torch_trace::OpTrace trace(torch_trace::Detail::TopLevel);
-      y = module_.forward({torch_util::wrap_input(input, in_)}).toTensor();
+      y = module_.forward({torch_util::wrap_input(input, in_, type_)}).toTensor();
       events = trace.events();
     }
     torch_util::copy_output(y, out_, output);
@@ -117,7 +117,7 @@ class JitExecutable final : public TorchExecutable {
     if (cache_) return *cache_;
     torch_util::use_threads(threads_);
     torch::NoGradGuard no_grad;
-    const at::Tensor zeros = at::zeros(in_.dims);
+    const at::Tensor zeros = at::zeros(in_.dims, type_);
     torch::jit::Module m = module_;  // a handle: forward is not const
     for (int i = 0; i < 3; ++i) m.forward({zeros});
     std::vector<torch_trace::OpEvent> events;
@@ -163,6 +163,7 @@ class JitExecutable final : public TorchExecutable {
   std::string source_;
   Shape in_, out_;
   int threads_;
+  at::ScalarType type_;
   int64_t params_ = 0;
 };
 
@@ -173,13 +174,13 @@ class TorchJitBackend final : public Backend {
     return "LibTorch TorchScript after torch::jit::freeze + optimize_for_inference (BN folding, oneDNN)";
   }
   std::unique_ptr<Executable> compile(const Graph& g, const Weights& w, const BackendOptions& o) const override {
-    require_no_options(name(), o);
+    torch_util::check_precision(name(), o);
     torch_util::use_threads(o.threads);
-    return std::make_unique<JitExecutable>(g, w, o.threads);
+    return std::make_unique<JitExecutable>(g, w, o.threads, torch_util::scalar_type(o.precision));
   }
   bool has_profiler() const override { return true; }
   Facts environment(const BackendOptions& o) const override { return torch_util::environment(o); }
-  void check_options(const BackendOptions& o) const override { require_no_options(name(), o); }
+  void check_options(const BackendOptions& o) const override { torch_util::check_precision(name(), o); }
   MemoryEstimate estimate_memory(const GraphCost& c, const BackendOptions&) const override {
     return torch_util::estimate_memory(c);
   }

@@ -11,10 +11,18 @@ namespace fb::torch_util {
 
 // An owning copy of a formbench tensor (weights are copied, never aliased).
 at::Tensor to_aten(const Tensor& t);
-// A non-owning view of the caller's input buffer.
-at::Tensor wrap_input(const float* data, const Shape& shape);
+// A non-owning view of the caller's input buffer (fp32), or at another
+// precision a converted copy.
+at::Tensor wrap_input(const float* data, const Shape& shape, at::ScalarType type = at::kFloat);
 // Copies a result into the caller's buffer; Error if its shape is not `shape`.
 void copy_output(const at::Tensor& y, const Shape& shape, float* out);
+
+// The tensor type a precision runs in: kFloat or kBFloat16. Both torch
+// backends run fp32 and bf16 (the module and the input converted, as a
+// PyTorch user does with .to(torch.bfloat16)); int8 is refused with
+// `refuse_int8`'s reason.
+at::ScalarType scalar_type(Precision p);
+void check_precision(const std::string& backend, const BackendOptions& o);
 
 // LibTorch defaults to one intra-op thread here; every executable sets its
 // own count before it runs (the setting is process-wide).

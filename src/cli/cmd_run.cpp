@@ -17,6 +17,7 @@
 #include "graph/cost.h"
 #include "graph/weights.h"
 #include "interop/npy.h"
+#include "measure/output_check.h"
 
 namespace fb::cli {
 namespace {
@@ -36,10 +37,14 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-void print_check(const Tensor& got, const Tensor& ref) {
+// fp32 against the double-accumulating reference: kAgreementBound; a
+// reduced precision: what its rounding costs (measure/output_check.h).
+void print_check(const Tensor& got, const Tensor& ref, Precision p) {
   const Agreement a = compare(got, ref);
-  fmt::print("check:     {} (bound {:g}): {}\n", a.str(), kAgreementBound, a.passes() ? "PASS" : "FAIL");
-  if (!a.passes()) throw Error("output disagrees with the reference backend");
+  const double bound = p == Precision::fp32 ? kAgreementBound : check_bound(p);
+  fmt::print("check:     {} (bound {:g}{}): {}\n", a.str(), bound,
+             p == Precision::fp32 ? "" : std::string(" at ") + precision_name(p), a.passes(bound) ? "PASS" : "FAIL");
+  if (!a.passes(bound)) throw Error("output disagrees with the reference backend");
 }
 
 }  // namespace
@@ -97,7 +102,7 @@ void add_run_command(CLI::App& app) {
     }
     const BackendChoice reference = choose_backend("reference", 1);
     require_memory(reference, cost);
-    print_check(out, run_once(reference, g, w, input));
+    print_check(out, run_once(reference, g, w, input), choice.options.precision);
   });
 }
 

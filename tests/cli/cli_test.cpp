@@ -176,6 +176,26 @@ TEST(Cli, RunChecksAgainstTheReference) {
   EXPECT_NE(r.out.find("PASS"), std::string::npos) << r.out;
 }
 
+// At a reduced precision --check judges by what the rounding costs (bf16
+// 3e-2, int8 1.5e-1), and the ISA cap still holds: int8 under isa=avx2 runs
+// oneDNN's VNNI-less kernels, bf16 under it is refused.
+TEST(Cli, RunChecksAReducedPrecisionWithItsBoundAndUnderAnIsaCap) {
+  Result bf16 = run("run pattern:bottleneck depth=2 width=32 res=16 --precision bf16 --check");
+  EXPECT_EQ(bf16.code, 0) << bf16.out;
+  EXPECT_NE(bf16.out.find("(bound 0.03 at bf16): PASS"), std::string::npos) << bf16.out;
+  Result int8 = run("run pattern:bottleneck depth=2 width=32 res=16 --precision int8 --isa avx2 --check");
+  EXPECT_EQ(int8.code, 0) << int8.out;
+  EXPECT_NE(int8.out.find("(bound 0.15 at int8): PASS"), std::string::npos) << int8.out;
+  Result explained = run("explain pattern:bottleneck depth=2 width=32 res=16 --precision int8 --isa avx2");
+  EXPECT_EQ(explained.code, 0) << explained.out;
+  EXPECT_NE(explained.out.find("precision int8, without VNNI (avx2"), std::string::npos) << explained.out;
+  Result refused = run("run pattern:bottleneck depth=2 width=32 res=16 --precision bf16 --isa avx2");
+  EXPECT_EQ(refused.code, 2) << refused.out;
+  EXPECT_NE(refused.out.find("precision=bf16 under isa=avx2: oneDNN 2.6 has bf16 kernels from avx512_core up only"),
+            std::string::npos)
+      << refused.out;
+}
+
 TEST(Cli, BadInputIsOneLineAndExitTwo) {
   for (const char* args : {"describe pattern:nope", "describe pattern:grouped width=30",
                            "describe pattern:standard --depth x", "describe pattern:standard depth=3 --depth 4",

@@ -92,6 +92,18 @@ TEST_F(RooflineTest, EachPointIsDrawnAgainstTheLevelItsWorkingSetFitsIn) {
   EXPECT_NE(slurp(dir_ / "out" / "summary.md").find("engine's own oneDNN sgemm"), std::string::npos);
 }
 
+// The compute roof is the fp32 sgemm's: a bf16 or int8 row has another
+// peak and is not drawn against it.
+TEST_F(RooflineTest, OnlyFp32RowsAreDrawnAgainstTheFp32Roof) {
+  test::write_fake_store(db_, {point(zoo("resnet50", "onednn"), 1, 10 << 10, 0),
+                               point(zoo("resnet50", "onednn", " precision=bf16"), 2, 10 << 10, 0),
+                               point(zoo("resnet50", "onednn", " precision=int8"), 3, 10 << 10, 0)});
+  write_report(db_, dir_ / "out");
+  const auto pts = roofline_points(slurp(dir_ / "out" / "figures" / "fig6_roofline.gp"));
+  ASSERT_EQ(pts.size(), 1u);
+  EXPECT_EQ(pts.begin()->first, 1);
+}
+
 TEST_F(RooflineTest, RecordsWithoutLevelsKeepTheOneDramRoof) {
   test::write_fake_store(db_, {{zoo("resnet50", "onednn"), 5}, {zoo("resnet50", "torch"), 20}});
   write_report(db_, dir_ / "out");

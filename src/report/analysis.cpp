@@ -39,7 +39,7 @@ std::map<std::string, double> mean_speedup_by(const std::vector<SpeedupPair>& pa
 std::vector<SpeedupPair> at_fp32(const std::vector<SpeedupPair>& pairs) {
   std::vector<SpeedupPair> out;
   for (const auto& p : pairs)
-    if (p.native->precision == "fp32" && p.accelerated->precision == "fp32") out.push_back(p);
+    if (p.native->fp32() && p.accelerated->fp32()) out.push_back(p);
   return out;
 }
 
@@ -67,7 +67,7 @@ std::vector<SpeedupPair> speedup_pairs(const Dataset& d, const BackendRoles& rol
 std::vector<Series> series_over(const Dataset& d, const std::string& knob, size_t min_values) {
   std::map<std::string, Series> groups;
   for (const auto& m : d.ok) {
-    if (m.pattern.empty() || !m.fields.get(knob) || m.precision != "fp32") continue;
+    if (m.pattern.empty() || !m.fields.get(knob) || !m.fp32()) continue;
     Series& s = groups[m.key_without({knob})];
     s.pattern = m.pattern;
     s.backend = m.backend;

@@ -37,6 +37,9 @@ struct Measurement {
   std::string backend;  // "onednn:nofuse"
   std::string isa;      // empty: not capped
   std::string precision = "fp32";  // as written in the descriptor (precision=), fp32 when absent
+  // The paper measured FP32: its claims, the all-pairs findings, the series
+  // and the roofline (whose roof is the fp32 sgemm's) read these rows only.
+  bool fp32() const { return precision == "fp32"; }
   int64_t batch = 1, threads = 1;
   std::optional<int64_t> depth, width, res;
 

@@ -8,10 +8,6 @@ namespace {
 
 bool simulated(const Measurement& m) { return m.fields.get("cache_sim").has_value(); }
 bool has_misses(const Measurement& m) { return m.ll_misses_sim.has_value() || m.llc_misses_hw.has_value(); }
-// The paper measured FP32: a bf16 or int8 row, whatever experiment it is in,
-// is the precision section's and never one of a claim's.
-bool is_fp32(const Measurement& m) { return m.precision == "fp32"; }
-
 // A row the store links to experiments of a known kind is judged by them; a
 // row of no experiment (a store before schema version 3, a Dataset built by
 // hand) or only of 'other' ones by its descriptor, as below.
@@ -34,7 +30,7 @@ bool of_kind(const Dataset& d, const Measurement& m, const std::string& kind) {
 std::vector<const Measurement*> sweep(const Dataset& d, const std::string& knob, bool cache) {
   std::map<std::string, std::set<std::string>> values;
   auto member = [&](const Measurement& m) {
-    if (!is_fp32(m) || m.pattern.empty() || !m.fields.get(knob)) return false;
+    if (!m.fp32() || m.pattern.empty() || !m.fields.get(knob)) return false;
     if (assigned(d, m)) return of_kind(d, m, cache ? "cache" : knob);
     if (cache) return simulated(m) || (has_misses(m) && m.isa.empty());
     return !simulated(m) && m.isa.empty();
@@ -70,7 +66,7 @@ std::vector<const Measurement*> experiment_rows(const Dataset& d, Experiment e) 
   }
   std::vector<const Measurement*> out;
   for (const auto& m : d.ok)
-    if (is_fp32(m) && (assigned(d, m) ? of_kind(d, m, "zoo") : m.pattern.empty() && m.isa.empty())) out.push_back(&m);
+    if (m.fp32() && (assigned(d, m) ? of_kind(d, m, "zoo") : m.pattern.empty() && m.isa.empty())) out.push_back(&m);
   return out;
 }
 

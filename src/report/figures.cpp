@@ -300,7 +300,7 @@ Figure zoo_figure(const Dataset& d, const BackendRoles& roles, const std::filesy
   std::map<std::pair<std::string, std::string>, double> values;
   for (const auto& m : d.ok) {
     // Fig. 5 is the paper's, measured at FP32: a reduced precision is Fig. 11's.
-    if (!m.pattern.empty() || m.batch != 1 || !m.isa.empty() || m.precision != "fp32") continue;
+    if (!m.pattern.empty() || m.batch != 1 || !m.isa.empty() || !m.fp32()) continue;
     if (std::find(nets.begin(), nets.end(), m.model) == nets.end()) nets.push_back(m.model);
     if (std::find(backends.begin(), backends.end(), m.backend) == backends.end()) backends.push_back(m.backend);
     values[{m.model, m.backend}] = m.per_image_ms;

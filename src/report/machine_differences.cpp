@@ -43,17 +43,14 @@ double llc_bytes(const json& env) {
   return best;
 }
 
-// The claims' explanations compare with the paper's FP32 runs: fp32 rows only.
-bool is_fp32(const Measurement& m) { return m.precision == "fp32"; }
-
 // Geometric mean of a/b over the configurations measured on both backends.
 Estimate latency_ratio(const Dataset& d, const std::string& a, const std::string& b, bool zoo_only) {
   std::map<std::string, const Measurement*> on_b;
   for (const auto& m : d.ok)
-    if (m.backend == b && m.isa.empty() && is_fp32(m)) on_b[m.key_without_backend()] = &m;
+    if (m.backend == b && m.isa.empty() && m.fp32()) on_b[m.key_without_backend()] = &m;
   std::vector<double> r;
   for (const auto& m : d.ok)
-    if (m.backend == a && m.isa.empty() && is_fp32(m) && (!zoo_only || m.pattern.empty()))
+    if (m.backend == a && m.isa.empty() && m.fp32() && (!zoo_only || m.pattern.empty()))
       if (auto it = on_b.find(m.key_without_backend()); it != on_b.end()) r.push_back(m.per_image_ms / it->second->per_image_ms);
   return geometric_mean_estimate(r);
 }
@@ -73,11 +70,11 @@ MachineDifferences machine_differences(const Dataset& d, const BackendRoles& rol
   // The same configuration with and without an ISA cap on the accelerated backend.
   std::map<std::string, const Measurement*> uncapped;
   for (const auto& m : d.ok)
-    if (m.backend == roles.accelerated && m.isa.empty() && !m.fields.get("cache_sim") && is_fp32(m))
+    if (m.backend == roles.accelerated && m.isa.empty() && !m.fields.get("cache_sim") && m.fp32())
       uncapped[m.key_without_backend()] = &m;
   std::vector<double> cap;
   for (const auto& m : d.ok) {
-    if (m.backend != roles.accelerated || m.isa != "avx2" || m.fields.get("cache_sim") || !is_fp32(m)) continue;
+    if (m.backend != roles.accelerated || m.isa != "avx2" || m.fields.get("cache_sim") || !m.fp32()) continue;
     if (auto it = uncapped.find(m.key_without({"backend", "isa"})); it != uncapped.end())
       cap.push_back(m.per_image_ms / it->second->per_image_ms);
   }

@@ -48,9 +48,11 @@ Measurement measurement_from_record(const std::string& descriptor, const json& r
   m.backend = run.backend;
   m.isa = run.isa;
   if (!run.precision.empty()) {
-    if (run.precision != "fp32" && run.precision != "bf16" && run.precision != "int8")
-      throw UsageError("descriptor field precision=" + run.precision + " is not fp32, bf16 or int8");
-    m.precision = run.precision;
+    try {
+      m.precision = precision_name(parse_precision(run.precision));
+    } catch (const UsageError& e) {
+      throw UsageError("descriptor field precision=" + run.precision + ": " + e.what());
+    }
   }
   m.batch = positive(run.batch, "batch").value_or(1);
   m.threads = positive(run.threads, "threads").value_or(1);

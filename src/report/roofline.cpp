@@ -29,7 +29,7 @@ Figure roofline_figure(const Dataset& d, const std::filesystem::path& dir) {
   std::vector<MemoryRoof> roofs;  // of the first point whose record has the levels
   for (const auto& m : d.ok) {
     if (!m.achieved_gflops || !m.intensity || !m.isa.empty()) continue;
-    if (m.precision != "fp32") continue;  // the compute roof is the fp32 sgemm's; bf16 and int8 have roofs of their own
+    if (!m.fp32()) continue;  // the compute roof is the fp32 sgemm's; bf16 and int8 have roofs of their own
     if (*m.achieved_gflops <= 0 || *m.intensity <= 0) continue;  // no place on the log-log axes
     if (m.peak_gflops && !peak) peak = *m.peak_gflops;
     if (m.bandwidth_gbs && !triad) triad = *m.bandwidth_gbs;

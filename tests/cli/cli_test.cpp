@@ -189,6 +189,10 @@ TEST(Cli, RunChecksAReducedPrecisionWithItsBoundAndUnderAnIsaCap) {
   Result explained = run("explain pattern:bottleneck depth=2 width=32 res=16 --precision int8 --isa avx2");
   EXPECT_EQ(explained.code, 0) << explained.out;
   EXPECT_NE(explained.out.find("precision int8, without VNNI (avx2"), std::string::npos) << explained.out;
+  Result stray = run("run pattern:bottleneck depth=2 width=32 res=16 --calibration 4");
+  EXPECT_EQ(stray.code, 2) << stray.out;
+  EXPECT_NE(stray.out.find("--calibration sets int8's calibration set; add --precision int8"), std::string::npos)
+      << stray.out;
   Result refused = run("run pattern:bottleneck depth=2 width=32 res=16 --precision bf16 --isa avx2");
   EXPECT_EQ(refused.code, 2) << refused.out;
   EXPECT_NE(refused.out.find("precision=bf16 under isa=avx2: oneDNN 2.6 has bf16 kernels from avx512_core up only"),

@@ -222,7 +222,7 @@ std::optional<ConvTypes> int8_types(const ValueTable& vt, const Step& s, ValueId
   t.src_scale = in->scale;
   t.wei = dt::s8;
   t.w_scales = weight_scales(s.params[0]);
-  t.dst = out->min >= 0 ? dt::u8 : dt::s8;
+  t.dst = quant_for(*out).type;
   if (sum_operand >= 0) {
     const Value& operand = vt.value(sum_operand);
     t.dst = operand.desc.data_type();

@@ -30,11 +30,9 @@ float scale_for(dt type, float max_abs) {
   return (type == dt::u8 ? 255.0f : 127.0f) / max_abs;
 }
 
-std::optional<Quant> quant_of(const Calibration& c, ValueId v) {
-  auto it = c.ranges.find(v);
-  if (it == c.ranges.end()) return std::nullopt;
-  const dt type = it->second.min >= 0 ? dt::u8 : dt::s8;
-  return Quant{type, scale_for(type, it->second.max_abs)};
+Quant quant_for(const ValueRange& r) {
+  const dt type = r.min >= 0 ? dt::u8 : dt::s8;
+  return Quant{type, scale_for(type, r.max_abs)};
 }
 
 std::vector<float> weight_scales(const Tensor& w) {

@@ -35,8 +35,8 @@ struct Quant {
   dnnl::memory::data_type type;  // u8 or s8
   float scale = 1;               // int8 value = round(x * scale)
 };
-// The int8 form of a calibrated value; nullopt for one the calibration never saw.
-std::optional<Quant> quant_of(const Calibration& c, ValueId v);
+// The int8 form of a calibrated range: u8 if it never went below zero, else s8.
+Quant quant_for(const ValueRange& r);
 // The scale `type` gives a range of largest |x| `max_abs` (fp32 types: 1).
 float scale_for(dnnl::memory::data_type type, float max_abs);
 

@@ -36,7 +36,7 @@ void ValueTable::define(ValueId v, const md& d, bool pinned, float scale) {
   Value& x = value(v);
   x.desc = d;
   x.buffer = static_cast<int>(buffers_.size());
-  x.scale = d.data_type() == dt::u8 || d.data_type() == dt::s8 ? scale : 1.0f;
+  x.scale = is_int8(d) ? scale : 1.0f;
   buffers_.push_back({d.get_size(), cur(), cur(), pinned});
   produced(v);
 }
@@ -61,8 +61,7 @@ memory ValueTable::mem_as(ValueId v, const md& d) {
 }
 
 memory ValueTable::fetch(ValueId v, const md& want, const std::string& why, float want_scale) {
-  const bool want_int8 = want.data_type() == dt::u8 || want.data_type() == dt::s8;
-  if (!want_int8) want_scale = 1;
+  if (!is_int8(want)) want_scale = 1;
   else if (want_scale == 0) want_scale = value(v).scale;
   if (value(v).desc == want && value(v).scale == want_scale) return mem(v);
   for (const auto& [src, d, scale, t] : reordered_)
@@ -85,8 +84,8 @@ std::optional<ValueRange> ValueTable::range(ValueId v) const {
 }
 
 std::optional<Quant> ValueTable::quant(ValueId v) const {
-  if (o_.precision != Precision::int8 || !o_.calibration) return std::nullopt;
-  return quant_of(*o_.calibration, v);
+  const std::optional<ValueRange> r = range(v);
+  return r ? std::optional<Quant>(quant_for(*r)) : std::nullopt;
 }
 
 dt ValueTable::act_type() const { return o_.precision == Precision::bf16 ? dt::bf16 : dt::f32; }

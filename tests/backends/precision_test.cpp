@@ -25,6 +25,12 @@ namespace {
 // is still far below what one wrong layer does (an error of order 1).
 // The same bound judges check=1 at bf16 (measure/output_check.h).
 constexpr double kBf16Bound = 3e-2;
+// LibTorch rounds to bf16 after every op (conv, BN, add each apart: about
+// three roundings per layer where onednn's fused steps make one), and on a
+// CPU without AVX-512 its bf16 kernels differ again: measured on an
+// AVX2-only Zen 3, 3.4 % on resnet18 (torch-jit) and 4.9 % on darts, under
+// 3 % on an AVX-512 Zen 4. 6e-2 is still far below one wrong layer.
+constexpr double kTorchBf16Bound = 6e-2;
 // int8: 8 bits per tensor (u8 after ReLUs, s8 elsewhere) and per output
 // channel for weights; the rounding error is ~1/255 of each tensor's range,
 // a few percent of the logits through a dozen layers. 1.5e-1 is still far
@@ -76,8 +82,20 @@ TEST_P(ReducedPrecision, Bf16AgreesWithTheFp32Reference) {
   const Prepared r = prepared(GetParam());
   for (const char* backend : {"onednn", "torch", "torch-jit"}) {
     if (!built_in(backend)) continue;
-    test::expect_close(run_once(at(backend, Precision::bf16), r.g, r.w, r.input), r.reference, kBf16Bound,
-                       GetParam() + " on " + backend + " precision=bf16");
+    Tensor out;
+    try {
+      out = run_once(at(backend, Precision::bf16), r.g, r.w, r.input);
+    } catch (const UsageError& e) {
+      // oneDNN 2.6 has no bf16 kernel below AVX-512 (an AVX2-only CPU): the
+      // refusal must say so; the backends that do run bf16 are still checked.
+      const std::string why = e.what();
+      EXPECT_EQ(std::string(backend), "onednn") << why;
+      EXPECT_NE(why.find("this machine runs oneDNN at"), std::string::npos) << why;
+      EXPECT_NE(why.find("bf16 kernels from avx512_core up only"), std::string::npos) << why;
+      continue;
+    }
+    const double bound = std::string(backend) == "onednn" ? kBf16Bound : kTorchBf16Bound;
+    test::expect_close(out, r.reference, bound, GetParam() + " on " + backend + " precision=bf16");
   }
 }
 

@@ -181,8 +181,14 @@ TEST(Cli, RunChecksAgainstTheReference) {
 // oneDNN's VNNI-less kernels, bf16 under it is refused.
 TEST(Cli, RunChecksAReducedPrecisionWithItsBoundAndUnderAnIsaCap) {
   Result bf16 = run("run pattern:bottleneck depth=2 width=32 res=16 --precision bf16 --check");
-  EXPECT_EQ(bf16.code, 0) << bf16.out;
-  EXPECT_NE(bf16.out.find("(bound 0.03 at bf16): PASS"), std::string::npos) << bf16.out;
+  if (bf16.out.find("this machine runs oneDNN at") != std::string::npos) {
+    // An AVX2-only CPU: oneDNN 2.6 has no bf16 kernel there, and run says so.
+    EXPECT_EQ(bf16.code, 2) << bf16.out;
+    EXPECT_NE(bf16.out.find("bf16 kernels from avx512_core up only"), std::string::npos) << bf16.out;
+  } else {
+    EXPECT_EQ(bf16.code, 0) << bf16.out;
+    EXPECT_NE(bf16.out.find("(bound 0.03 at bf16): PASS"), std::string::npos) << bf16.out;
+  }
   Result int8 = run("run pattern:bottleneck depth=2 width=32 res=16 --precision int8 --isa avx2 --check");
   EXPECT_EQ(int8.code, 0) << int8.out;
   EXPECT_NE(int8.out.find("(bound 0.15 at int8): PASS"), std::string::npos) << int8.out;

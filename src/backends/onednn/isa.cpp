@@ -90,11 +90,15 @@ void require_precision_kernels(Precision p) {
                      ", and oneDNN 2.6 has " + precision_name(p) + " kernels from " + lowest_for(p) + " up only");
 }
 
+bool int8_has_vnni() {
+  const std::string isa = effective_isa();
+  return rank_of(isa) >= rank_of(native_from(Precision::int8)) || isa == "avx2_vnni";  // VNNI on AVX2 too
+}
+
 std::string precision_kernels(Precision p) {
   if (p == Precision::fp32) return "fp32";
   const std::string isa = effective_isa();
-  const bool native = rank_of(isa) >= rank_of(native_from(p)) ||
-                      (p == Precision::int8 && isa == "avx2_vnni");  // VNNI on AVX2 too
+  const bool native = p == Precision::int8 ? int8_has_vnni() : rank_of(isa) >= rank_of(native_from(p));
   if (p == Precision::bf16)
     return native ? "bf16, native (" + isa + ")"
                   : "bf16, emulated (" + isa + " lacks AVX512_BF16: oneDNN converts and multiplies in fp32 instructions)";

@@ -24,6 +24,10 @@ std::string effective_isa();
 void check_precision_cap(Precision p, const std::string& isa);
 // After the cap: UsageError when this machine's effective ISA has no kernel for p.
 void require_precision_kernels(Precision p);
+// Whether this machine's int8 kernels multiply-add with VNNI. Without it
+// oneDNN adds pairs of u8 x s8 products in 16 bits, which saturate unless
+// the weights keep to 7 bits (quantize.cpp).
+bool int8_has_vnni();
 // What runs p here, for explain and the record: "bf16, native (avx512_core_bf16)".
 std::string precision_kernels(Precision p);
 

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "backends/onednn/compiler.h"
+#include "backends/onednn/isa.h"
 #include "common/error.h"
 #include "graph/weights.h"
 
@@ -39,10 +40,15 @@ std::vector<float> weight_scales(const Tensor& w) {
   const int64_t oc = w.shape[0];
   const int64_t per = w.shape.numel() / oc;
   std::vector<float> s(static_cast<size_t>(oc));
+  // Without VNNI, oneDNN's kernels sum two u8 x s8 products in 16 bits
+  // (255 * 127 * 2 > 32767 saturates: measured on an AVX2-only Zen 3,
+  // relative logit errors of 0.23 on resnet18 and 0.41 on MobileNetV2's
+  // block); weights in [-63, 63] cannot overflow, at one bit of precision.
+  const float seven_bits = int8_has_vnni() ? 1.0f : 63.0f / 127.0f;
   for (int64_t o = 0; o < oc; ++o) {
     float m = 0;
     for (int64_t i = 0; i < per; ++i) m = std::max(m, std::fabs(w.ptr()[o * per + i]));
-    s[static_cast<size_t>(o)] = scale_for(dt::s8, m);
+    s[static_cast<size_t>(o)] = scale_for(dt::s8, m) * seven_bits;
   }
   return s;
 }

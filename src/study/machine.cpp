@@ -7,6 +7,8 @@
 #include <ctime>
 #include <fmt/core.h>
 #include <fstream>
+#include <iterator>
+#include <set>
 #include <sstream>
 
 #include "study/grid.h"
@@ -14,16 +16,50 @@
 namespace fb::study {
 namespace {
 
-std::string cpu_model() {
-  std::ifstream in("/proc/cpuinfo");
+// The first value of `key` (exactly, before the colon) in /proc/cpuinfo text.
+std::string cpuinfo_value(const std::string& cpuinfo, const std::string& key) {
+  std::istringstream in(cpuinfo);
   std::string line;
-  while (std::getline(in, line))
-    if (line.rfind("model name", 0) == 0) {
-      auto colon = line.find(':');
-      if (colon != std::string::npos) return line.substr(line.find_first_not_of(' ', colon + 1));
+  while (std::getline(in, line)) {
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::string k = line.substr(0, colon);
+    k.erase(k.find_last_not_of(" \t") + 1);
+    if (k == key) {
+      const auto v = line.find_first_not_of(' ', colon + 1);
+      return v == std::string::npos ? "" : line.substr(v);
     }
-  return "unknown";
+  }
+  return "";
 }
+
+std::string read_cpuinfo() {
+  std::ifstream in("/proc/cpuinfo");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+std::string cpu_identity(const std::string& cpuinfo) {
+  std::string name = cpuinfo_value(cpuinfo, "model name");
+  if (name.empty()) name = "unknown";
+  const std::string family = cpuinfo_value(cpuinfo, "cpu family"), model = cpuinfo_value(cpuinfo, "model"),
+                    stepping = cpuinfo_value(cpuinfo, "stepping");
+  std::string widest;
+  std::istringstream flags(" " + cpuinfo_value(cpuinfo, "flags") + " ");
+  std::set<std::string> has{std::istream_iterator<std::string>(flags), {}};
+  for (const char* isa : {"avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile"})
+    if (has.count(isa)) widest = isa;
+  if (family.empty() && widest.empty()) return name;
+  std::string id = name + " (";
+  if (!family.empty()) id += "family " + family + " model " + model + " stepping " + stepping;
+  if (!widest.empty()) id += (family.empty() ? "" : ", ") + widest;
+  return id + ")";
+}
+
+namespace {
 
 int64_t mem_total() {
   std::ifstream in("/proc/meminfo");
@@ -46,7 +82,7 @@ std::string machine_id_of(const MachineInfo& m) {
 
 MachineInfo this_machine() {
   MachineInfo m;
-  m.cpu_model = cpu_model();
+  m.cpu_model = cpu_identity(read_cpuinfo());
   m.cores = sysconf(_SC_NPROCESSORS_ONLN);
   m.memory_bytes = mem_total();
   utsname u{};

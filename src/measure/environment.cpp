@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/cpuinfo.h"
 #include "measure/revision.h"
 
 namespace fb {
@@ -32,25 +33,12 @@ int64_t parse_size(const std::string& s) {
   }
 }
 
-std::string cpuinfo_field(const std::string& key) {
-  std::ifstream f("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(f, line))
-    if (line.rfind(key, 0) == 0) {
-      auto colon = line.find(':');
-      return colon == std::string::npos ? "" : line.substr(line.find_first_not_of(' ', colon + 1));
-    }
-  return "";
-}
-
 // The vector ISA flags that decide which kernels libraries pick.
 std::vector<std::string> isa_flags() {
   static const std::set<std::string> wanted = {"sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512bw",
                                                "avx512vl", "avx512dq", "avx512_vnni", "avx512_bf16", "amx_tile"};
   std::vector<std::string> out;
-  std::istringstream in(cpuinfo_field("flags"));
-  std::string f;
-  while (in >> f)
+  for (const std::string& f : cpu_flags(read_cpuinfo()))
     if (wanted.count(f)) out.push_back(f);
   return out;
 }
@@ -73,7 +61,7 @@ std::vector<std::string> blas_loaded() {
 
 }  // namespace
 
-std::string cpu_model() { return cpuinfo_field("model name"); }
+std::string cpu_model() { return cpuinfo_value(read_cpuinfo(), "model name"); }
 
 int count_cpu_list(const std::string& list) {
   int n = 0;

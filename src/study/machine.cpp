@@ -7,40 +7,13 @@
 #include <ctime>
 #include <fmt/core.h>
 #include <fstream>
-#include <iterator>
 #include <set>
 #include <sstream>
 
+#include "common/cpuinfo.h"
 #include "study/grid.h"
 
 namespace fb::study {
-namespace {
-
-// The first value of `key` (exactly, before the colon) in /proc/cpuinfo text.
-std::string cpuinfo_value(const std::string& cpuinfo, const std::string& key) {
-  std::istringstream in(cpuinfo);
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    std::string k = line.substr(0, colon);
-    k.erase(k.find_last_not_of(" \t") + 1);
-    if (k == key) {
-      const auto v = line.find_first_not_of(' ', colon + 1);
-      return v == std::string::npos ? "" : line.substr(v);
-    }
-  }
-  return "";
-}
-
-std::string read_cpuinfo() {
-  std::ifstream in("/proc/cpuinfo");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-}  // namespace
 
 std::string cpu_identity(const std::string& cpuinfo) {
   std::string name = cpuinfo_value(cpuinfo, "model name");
@@ -48,8 +21,7 @@ std::string cpu_identity(const std::string& cpuinfo) {
   const std::string family = cpuinfo_value(cpuinfo, "cpu family"), model = cpuinfo_value(cpuinfo, "model"),
                     stepping = cpuinfo_value(cpuinfo, "stepping");
   std::string widest;
-  std::istringstream flags(" " + cpuinfo_value(cpuinfo, "flags") + " ");
-  std::set<std::string> has{std::istream_iterator<std::string>(flags), {}};
+  const std::set<std::string> has = cpu_flags(cpuinfo);
   for (const char* isa : {"avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile"})
     if (has.count(isa)) widest = isa;
   if (family.empty() && widest.empty()) return name;

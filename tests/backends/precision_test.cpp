@@ -1,6 +1,6 @@
 // Reduced precision on every backend that runs it, against the fp32
 // reference on the same seeded weights and inputs: every design pattern and
-// a subset of the zoo at bf16 (onednn, torch, torch-jit) and int8 (onednn);
+// a subset of the zoo at bf16 and int8 (onednn, torch, torch-jit);
 // calibration determinism; and the refusals of every backend that does not
 // run a precision.
 #include <gtest/gtest.h>
@@ -100,10 +100,12 @@ TEST_P(ReducedPrecision, Bf16AgreesWithTheFp32Reference) {
 }
 
 TEST_P(ReducedPrecision, Int8AgreesWithTheFp32Reference) {
-  if (!built_in("onednn")) GTEST_SKIP() << "onednn not built in";
   const Prepared r = prepared(GetParam());
-  test::expect_close(run_once(at("onednn", Precision::int8), r.g, r.w, r.input), r.reference, kInt8Bound,
-                     GetParam() + " on onednn precision=int8");
+  for (const char* backend : {"onednn", "torch", "torch-jit"}) {
+    if (!built_in(backend)) continue;
+    test::expect_close(run_once(at(backend, Precision::int8), r.g, r.w, r.input), r.reference, kInt8Bound,
+                       GetParam() + " on " + backend + " precision=int8");
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(PatternsAndZoo, ReducedPrecision, ::testing::ValuesIn(small_models()),
@@ -158,8 +160,6 @@ TEST(PrecisionRefusals, BackendsSayWhatTheyRunAndWhy) {
   expect_refused("reference", Precision::bf16, "", "backend 'reference' runs fp32 only, not precision=bf16");
   expect_refused("ort", Precision::int8, "", "backend 'ort' runs fp32 only, not precision=int8 (formbench gives it");
   expect_refused("opencv", Precision::bf16, "", "backend 'opencv' runs fp32 only, not precision=bf16");
-  expect_refused("torch", Precision::int8, "", "backend 'torch' runs fp32, bf16, not precision=int8 (LibTorch's int8");
-  expect_refused("torch-jit", Precision::int8, "", "int8 runs on onednn");
   expect_refused("onednn", Precision::bf16, "avx2", "precision=bf16 under isa=avx2: oneDNN 2.6 has bf16 kernels from "
                                                     "avx512_core up only");
 }

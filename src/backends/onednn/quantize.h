@@ -54,11 +54,6 @@ struct QuantAttrs {
   float dst_scale = 1, sum_scale = 1;
 };
 
-// Calibration image i comes from this seed + i: far from the evaluation
-// inputs' seeds (measure/precision_accuracy.h), so the scales are never
-// fitted to the inputs the accuracy is judged on.
-inline constexpr uint64_t kCalibrationSeed = 0x5eedca1bull;
-
 // The plan at batch 1 (activation shapes only change): calibration needs
 // one image at a time, and every activation kept (no memory reuse).
 Plan at_batch_one(Plan p);

@@ -4,6 +4,7 @@
 #include <torch/csrc/jit/runtime/interpreter.h>
 
 #include <chrono>
+#include <optional>
 
 #include "common/error.h"
 
@@ -93,6 +94,15 @@ std::string dominant_op(const std::vector<OpEvent>& events, size_t top) {
     if (best == at || best_s < 0.5 * span) return parent.name;
     at = best;
   }
+}
+
+std::string longest_op(const std::vector<OpEvent>& events, size_t begin, size_t end) {
+  std::optional<size_t> longest;
+  for (size_t e = begin; e < end; ++e)
+    if (events[e].depth == 0 &&
+        (!longest || events[e].end_s - events[e].start_s > events[*longest].end_s - events[*longest].start_s))
+      longest = e;
+  return longest ? dominant_op(events, *longest) : "(no ATen op)";
 }
 
 }  // namespace fb::torch_trace

@@ -42,4 +42,8 @@ class OpTrace {
 // its parent's (aten::conv2d -> ... -> aten::mkldnn_convolution).
 std::string dominant_op(const std::vector<OpEvent>& events, size_t top);
 
+// What a step made of events [begin, end) spends its time in: the dominant
+// op of its longest top-level event; "(no ATen op)" where it has none.
+std::string longest_op(const std::vector<OpEvent>& events, size_t begin, size_t end);
+
 }  // namespace fb::torch_trace

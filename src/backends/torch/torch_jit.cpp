@@ -1,18 +1,21 @@
 // "torch-jit": LibTorch's own best effort. The Graph becomes a TorchScript
 // module (generated source, exact weights as attributes), which LibTorch then
 // freezes (constants inlined, conv-BN folded) and optimises for inference
-// (oneDNN layouts and prepacked weights where it judges them profitable).
+// (oneDNN layouts and prepacked weights where it judges them profitable). At
+// int8 the module is torch's quantised network written as TorchScript.
 #include <torch/csrc/jit/api/module.h>
 #include <torch/csrc/jit/ir/ir.h>
 #include <torch/utils.h>
 
 #include <fmt/core.h>
 
+#include <chrono>
 #include <map>
 #include <optional>
 
 #include "backends/torch/jit_steps.h"
 #include "backends/torch/op_trace.h"
+#include "backends/torch/quantized_script.h"
 #include "backends/torch/torch_backend.h"
 #include "backends/torch/torch_util.h"
 #include "backends/torch/torchscript_source.h"
@@ -21,29 +24,73 @@
 namespace fb {
 namespace {
 
+// A TorchScript module before `forward` is defined: its attributes (the
+// weights, or int8's packed weights) registered, and the source to define.
+struct Prepared {
+  explicit Prepared(torch::jit::Module m) : module(std::move(m)) {}
+  torch::jit::Module module;
+  std::string forward;
+  std::vector<ValueId> line_node;  // the node each source line computes
+  int64_t params = 0;
+  std::string summary;  // explain's first line; empty at fp32 and bf16
+  CompiledFacts facts;
+  at::ScalarType input_type = at::kFloat;
+  torch::jit::ResolverPtr resolver;  // null: Module::define's own (torch.* only)
+};
+
+// fp32 or bf16: the generated source over the exact weights (bf16: weights
+// as model.to() makes them).
+Prepared float_module(const Graph& g, const Weights& w, at::ScalarType type) {
+  torchscript::Source src = torchscript::write_forward(g);
+  Prepared p(torch::jit::Module("FormbenchNet"));
+  p.forward = src.forward;
+  p.line_node = src.line_node;
+  p.input_type = type;
+  for (const auto& a : src.attributes) {
+    at::Tensor t = torch_util::to_aten(w.at(a.node, a.index)).to(type);
+    p.params += t.numel();
+    if (a.buffer) p.module.register_buffer(a.name, t);
+    else p.module.register_parameter(a.name, t, /*is_buffer=*/false);
+  }
+  return p;
+}
+
+// int8: the network torch runs at int8, written as TorchScript.
+Prepared int8_module(const Graph& g, const Weights& w, const BackendOptions& o) {
+  const torch_quant::Quantized q = torch_quant::quantize_network(g, w, o);
+  torch_quant::QuantizedScript s = torch_quant::write_script(*q.net);
+  Prepared p(std::move(s.module));
+  p.forward = std::move(s.forward);
+  p.line_node = std::move(s.line_node);
+  p.params = q.params;
+  p.summary = torch_quant::quantisation_summary(q);
+  p.resolver = torch_quant::quantized_resolver();
+  p.facts = q.facts;
+  return p;
+}
+
 class JitExecutable final : public TorchExecutable {
  public:
-  JitExecutable(const Graph& g, const Weights& w, int threads, at::ScalarType type)
-      : graph_(g), in_(g.input_shape()), out_(g.output_shape()), threads_(threads), type_(type) {
-    torchscript::Source src = torchscript::write_forward(g);
-    line_node_ = src.line_node;
-    torch::jit::Module m("FormbenchNet");
-    for (const auto& a : src.attributes) {
-      at::Tensor t = torch_util::to_aten(w.at(a.node, a.index)).to(type_);  // bf16: weights as model.to() makes them
-      params_ += t.numel();
-      if (a.buffer) m.register_buffer(a.name, t);
-      else m.register_parameter(a.name, t, /*is_buffer=*/false);
-    }
-    source_ = src.forward;
+  JitExecutable(const Graph& g, Prepared p, int threads)
+      : graph_(g), line_node_(std::move(p.line_node)), source_(std::move(p.forward)), summary_(std::move(p.summary)),
+        facts_(std::move(p.facts)), in_(g.input_shape()), out_(g.output_shape()), threads_(threads),
+        type_(p.input_type), params_(p.params) {
+    const auto start = std::chrono::steady_clock::now();
+    torch::jit::Module m = std::move(p.module);
     try {
-      m.define(source_);
+      m.define(source_, p.resolver);
     } catch (const c10::Error& e) {
       throw Error("torch-jit: TorchScript rejected the generated source:\n" + source_ + "\n" + e.what_without_backtrace());
+    } catch (const std::exception& e) {  // the script compiler's ErrorReport
+      throw Error("torch-jit: TorchScript rejected the generated source:\n" + source_ + "\n" + e.what());
     }
     m.eval();
     torch::NoGradGuard no_grad;
     torch::jit::Module frozen = torch::jit::freeze(m);
     module_ = torch::jit::optimize_for_inference(frozen);
+    facts_.phases_ms.emplace_back(
+        "define, freeze and optimize_for_inference",
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
   }
 
   void run(const float* input, float* output) override {
@@ -98,9 +145,11 @@ class JitExecutable final : public TorchExecutable {
   }
 
   std::string explain() const override {
-    return "TorchScript source:\n" + source_ + "\nafter freeze + optimize_for_inference:\n" +
+    return summary_ + "TorchScript source:\n" + source_ + "\nafter freeze + optimize_for_inference:\n" +
            module_.get_method("forward").graph()->toString();
   }
+
+  CompiledFacts compiled_facts() const override { return facts_; }
 
   int64_t parameter_count() const override { return params_; }
 
@@ -160,7 +209,8 @@ class JitExecutable final : public TorchExecutable {
   std::vector<ValueId> line_node_;
   mutable std::optional<JitStepsCache> cache_;
   torch::jit::Module module_;
-  std::string source_;
+  std::string source_, summary_;
+  CompiledFacts facts_;
   Shape in_, out_;
   int threads_;
   at::ScalarType type_;
@@ -174,13 +224,17 @@ class TorchJitBackend final : public Backend {
     return "LibTorch TorchScript after torch::jit::freeze + optimize_for_inference (BN folding, oneDNN)";
   }
   std::unique_ptr<Executable> compile(const Graph& g, const Weights& w, const BackendOptions& o) const override {
-    torch_util::check_precision(name(), o);
+    check_options(o);
     torch_util::use_threads(o.threads);
-    return std::make_unique<JitExecutable>(g, w, o.threads, torch_util::scalar_type(o.precision));
+    Prepared p = o.precision == Precision::int8 ? int8_module(g, w, o)
+                                                : float_module(g, w, torch_util::scalar_type(o.precision));
+    return std::make_unique<JitExecutable>(g, std::move(p), o.threads);
   }
   bool has_profiler() const override { return true; }
   Facts environment(const BackendOptions& o) const override { return torch_util::environment(o); }
-  void check_options(const BackendOptions& o) const override { torch_util::check_precision(name(), o); }
+  void check_options(const BackendOptions& o) const override {
+    require_no_options(name(), o, {Precision::fp32, Precision::bf16, Precision::int8}, "");
+  }
   MemoryEstimate estimate_memory(const GraphCost& c, const BackendOptions&) const override {
     return torch_util::estimate_memory(c);
   }

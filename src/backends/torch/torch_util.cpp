@@ -62,16 +62,6 @@ at::Tensor wrap_input(const float* data, const Shape& shape, at::ScalarType type
 
 at::ScalarType scalar_type(Precision p) { return p == Precision::bf16 ? at::kBFloat16 : at::kFloat; }
 
-void check_precision(const std::string& backend, const BackendOptions& o) {
-  std::string engines;
-  for (at::QEngine e : at::globalContext().supportedQEngines())
-    engines += (engines.empty() ? "" : ", ") + c10::toString(e);
-  require_no_options(backend, o, {Precision::fp32, Precision::bf16},
-                     "LibTorch's int8 runs modules that torch.ao.quantization converted (a Python workflow; this "
-                     "LibTorch's quantised engines: " + (engines.empty() ? std::string("none") : engines) +
-                         "), which formbench's torch backends do not build; int8 runs on onednn");
-}
-
 void copy_output(const at::Tensor& y, const Shape& shape, float* out) {
   if (y.sizes() != at::IntArrayRef(shape.dims))
   {
@@ -102,6 +92,7 @@ Facts environment(const BackendOptions& opts) {
       {"torch.parallel", build_setting(" USE_OPENMP=") == "ON" ? "openmp" : "native"},
       {"torch.threads", std::to_string(at::get_num_threads())},
       {"torch.precision", precision_name(opts.precision)},
+      {"torch.qengine", c10::toString(at::globalContext().qEngine())},
       {"torch.glibc_tunables", env_or("GLIBC_TUNABLES", "unset")},
       {"torch.ld_preload", env_or("LD_PRELOAD", "unset")},
   };

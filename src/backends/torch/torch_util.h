@@ -17,12 +17,11 @@ at::Tensor wrap_input(const float* data, const Shape& shape, at::ScalarType type
 // Copies a result into the caller's buffer; Error if its shape is not `shape`.
 void copy_output(const at::Tensor& y, const Shape& shape, float* out);
 
-// The tensor type a precision runs in: kFloat or kBFloat16. Both torch
-// backends run fp32 and bf16 (the module and the input converted, as a
-// PyTorch user does with .to(torch.bfloat16)); int8 is refused with
-// `refuse_int8`'s reason.
+// The tensor type fp32 or bf16 runs in: kFloat or kBFloat16. Both torch
+// backends run bf16 as a PyTorch user does with .to(torch.bfloat16): the
+// module and the input converted. int8 is a network of its own
+// (quantized_net.h), run eagerly or as TorchScript.
 at::ScalarType scalar_type(Precision p);
-void check_precision(const std::string& backend, const BackendOptions& o);
 
 // LibTorch defaults to one intra-op thread here; every executable sets its
 // own count before it runs (the setting is process-wide).

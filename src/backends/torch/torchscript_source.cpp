@@ -11,8 +11,6 @@ namespace fb::torchscript {
 namespace {
 
 std::string v(ValueId id) { return "v" + std::to_string(id); }
-std::string pair(int a, int b) { return fmt::format("[{}, {}]", a, b); }
-std::string pad_list(const Padding& p) { return fmt::format("[{}]", fmt::join(torch_lowering::pad_arg(p), ", ")); }
 
 class Writer {
  public:
@@ -45,7 +43,7 @@ class Writer {
   }
   // Padding argument of the conv/pool itself: zero once padded explicitly.
   static std::string inner_pad(const Padding& p) {
-    return torch_lowering::symmetric(p) ? pair(p.top, p.left) : pair(0, 0);
+    return torch_lowering::symmetric(p) ? int_pair(p.top, p.left) : int_pair(0, 0);
   }
 
   void node(ValueId id) {
@@ -59,8 +57,8 @@ class Writer {
         std::string x = padded_input(n, a.pad, "0.0");
         std::string w = attr(id, param::conv_weight);
         std::string b = a.bias ? attr(id, param::conv_bias) : "None";
-        line(out + fmt::format("torch.conv2d({}, {}, {}, {}, {}, {}, {})", x, w, b, pair(a.stride_h, a.stride_w),
-                               inner_pad(a.pad), pair(a.dilation_h, a.dilation_w), a.groups));
+        line(out + fmt::format("torch.conv2d({}, {}, {}, {}, {}, {}, {})", x, w, b, int_pair(a.stride_h, a.stride_w),
+                               inner_pad(a.pad), int_pair(a.dilation_h, a.dilation_w), a.groups));
         break;
       }
       case OpKind::BatchNorm: {
@@ -81,8 +79,8 @@ class Writer {
       case OpKind::MaxPool: {
         const auto& a = n.as<PoolAttrs>();
         std::string x = padded_input(n, a.pad, "float(\"-inf\")");
-        line(out + fmt::format("torch.max_pool2d({}, {}, {}, {}, [1, 1], False)", x, pair(a.kernel_h, a.kernel_w),
-                               pair(a.stride_h, a.stride_w), inner_pad(a.pad)));
+        line(out + fmt::format("torch.max_pool2d({}, {}, {}, {}, [1, 1], False)", x, int_pair(a.kernel_h, a.kernel_w),
+                               int_pair(a.stride_h, a.stride_w), inner_pad(a.pad)));
         break;
       }
       case OpKind::AvgPool: avg_pool(id, n); break;
@@ -118,21 +116,7 @@ class Writer {
   }
 
   void avg_pool(ValueId id, const Node& n) {
-    const auto& a = n.as<PoolAttrs>();
-    const std::string k = pair(a.kernel_h, a.kernel_w), s = pair(a.stride_h, a.stride_w);
-    const std::string x = v(n.inputs[0]), out = v(id);
-    if (torch_lowering::symmetric(a.pad)) {
-      line(out + fmt::format(" = torch.avg_pool2d({}, {}, {}, {}, False, {}, None)", x, k, s, inner_pad(a.pad),
-                             a.count_include_pad ? "True" : "False"));
-      return;
-    }
-    // Asymmetric: pool the zero-padded input; without count_include_pad,
-    // divide by the pooled mask of real pixels (the ratio of two means).
-    const std::string xp = padded_input(n, a.pad, "0.0");
-    line(out + fmt::format(" = torch.avg_pool2d({}, {}, {}, [0, 0], False, True, None)", xp, k, s));
-    if (a.count_include_pad) return;
-    line(fmt::format("{}_mask = torch.constant_pad_nd(torch.ones_like({}), {}, 0.0)", out, x, pad_list(a.pad)));
-    line(fmt::format("{} = {} / torch.avg_pool2d({}_mask, {}, {}, [0, 0], False, True, None)", out, out, out, k, s));
+    for (const std::string& l : avg_pool_lines(v(id), v(n.inputs[0]), n.as<PoolAttrs>())) line(l);
   }
 
   const Graph& g_;
@@ -143,5 +127,24 @@ class Writer {
 }  // namespace
 
 Source write_forward(const Graph& g) { return Writer(g).write(); }
+
+std::string int_pair(int64_t a, int64_t b) { return fmt::format("[{}, {}]", a, b); }
+std::string pad_list(const Padding& p) { return fmt::format("[{}]", fmt::join(torch_lowering::pad_arg(p), ", ")); }
+
+std::vector<std::string> avg_pool_lines(const std::string& out, const std::string& x, const PoolAttrs& a) {
+  const std::string k = int_pair(a.kernel_h, a.kernel_w), s = int_pair(a.stride_h, a.stride_w);
+  if (torch_lowering::symmetric(a.pad))
+    return {fmt::format("{} = torch.avg_pool2d({}, {}, {}, {}, False, {}, None)", out, x, k, s,
+                        int_pair(a.pad.top, a.pad.left), a.count_include_pad ? "True" : "False")};
+  // Asymmetric: pool the zero-padded input; without count_include_pad,
+  // divide by the pooled mask of real pixels (the ratio of two means).
+  std::vector<std::string> lines = {
+      fmt::format("{}_pad = torch.constant_pad_nd({}, {}, 0.0)", x, x, pad_list(a.pad)),
+      fmt::format("{} = torch.avg_pool2d({}_pad, {}, {}, [0, 0], False, True, None)", out, x, k, s)};
+  if (a.count_include_pad) return lines;
+  lines.push_back(fmt::format("{}_mask = torch.constant_pad_nd(torch.ones_like({}), {}, 0.0)", out, x, pad_list(a.pad)));
+  lines.push_back(fmt::format("{} = {} / torch.avg_pool2d({}_mask, {}, {}, [0, 0], False, True, None)", out, out, out, k, s));
+  return lines;
+}
 
 }  // namespace fb::torchscript

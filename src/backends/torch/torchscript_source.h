@@ -28,4 +28,13 @@ struct Source {
 
 Source write_forward(const Graph& g);
 
+// The TorchScript lines of an fp32 average pool of `x` into `out`,
+// asymmetric padding and count_include_pad=false included (the int8 writer
+// uses it for the one pool that has no quantised form).
+std::vector<std::string> avg_pool_lines(const std::string& out, const std::string& x, const PoolAttrs& a);
+
+// "[1, 2]" and the F.pad list of a padding, in TorchScript syntax.
+std::string int_pair(int64_t a, int64_t b);
+std::string pad_list(const Padding& p);
+
 }  // namespace fb::torchscript

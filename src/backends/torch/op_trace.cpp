@@ -60,6 +60,14 @@ void on_end(const at::RecordFunction&, at::ObserverContext*) {
   s->open.pop_back();
 }
 
+// An op that only allocates a tensor: never what a step's time is spent in,
+// even when a busy machine stalls it for longer than the kernel takes.
+bool allocates_only(const std::string& name) {
+  for (const char* s : {"aten::empty", "aten::_empty", "aten::resize_", "aten::zeros"})
+    if (name.rfind(s, 0) == 0) return true;
+  return false;
+}
+
 }  // namespace
 
 OpTrace::OpTrace(Detail detail) {
@@ -87,7 +95,8 @@ std::string dominant_op(const std::vector<OpEvent>& events, size_t top) {
     double best_s = -1;
     // Its children: the following events one level deeper, until one at its level or above.
     for (size_t i = at + 1; i < events.size() && events[i].depth > parent.depth; ++i)
-      if (events[i].depth == parent.depth + 1 && events[i].end_s - events[i].start_s > best_s) {
+      if (events[i].depth == parent.depth + 1 && !allocates_only(events[i].name) &&
+          events[i].end_s - events[i].start_s > best_s) {
         best = i;
         best_s = events[i].end_s - events[i].start_s;
       }

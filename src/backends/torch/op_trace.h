@@ -39,7 +39,8 @@ class OpTrace {
 
 // What a step's time is spent in: from top-level event `top`, the nested op
 // holding most of its time, followed down while it holds at least half of
-// its parent's (aten::conv2d -> ... -> aten::mkldnn_convolution).
+// its parent's (aten::conv2d -> ... -> aten::mkldnn_convolution); an op that
+// only allocates (aten::empty_like) is never followed.
 std::string dominant_op(const std::vector<OpEvent>& events, size_t top);
 
 // What a step made of events [begin, end) spends its time in: the dominant

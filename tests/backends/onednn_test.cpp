@@ -11,6 +11,7 @@
 
 #include "backends/backend.h"
 #include "backends/compare.h"
+#include "backends/onednn_explain.h"
 #include "common/error.h"
 #include "graph/builder.h"
 #include "graph/cost.h"
@@ -89,8 +90,6 @@ TEST(OnednnPatterns, PlansUseNoReferenceKernels) {
 
 // oneDNN 2.6 has Winograd and a real fused 1x1+depthwise kernel (nChw16c)
 // from AVX-512 only: on an AVX2-only CPU the plan must do without both.
-bool plans_for_avx512(const std::string& explain) { return explain.find(", isa avx512") != std::string::npos; }
-
 TEST(OnednnPlan, DepthwiseFusionFiresInBlockedLayoutAndMatches) {
   // MobileNetV2's block: oneDNN fuses only when the expanded map is large.
   const PatternCase c{Pattern::DwBottleneck, 32, 96, 6};
@@ -102,7 +101,7 @@ TEST(OnednnPlan, DepthwiseFusionFiresInBlockedLayoutAndMatches) {
   auto fused = [](const StepRecord& r) { return r.post_ops.find("dw_k3s1p1") != std::string::npos; };
   const auto& steps = exe->steps();
   const auto it = std::find_if(steps.begin(), steps.end(), fused);
-  if (!plans_for_avx512(exe->explain())) {
+  if (!test::plans_for_avx512(exe->explain())) {
     EXPECT_EQ(it, steps.end()) << exe->explain();
     EXPECT_NE(exe->explain().find("depthwise fusion rejected (only a reference kernel"), std::string::npos)
         << exe->explain();
@@ -156,7 +155,7 @@ TEST(OnednnTuner, TimesPoliciesAndWinogradAndMatches) {
   for (const char* s : {"layout policy (timed whole programs): library (nChw16c)", "nChw8c", "nhwc", "chose"})
     EXPECT_NE(e.find(s), std::string::npos) << s << "\n" << e;
   for (const char* s : {"Timed candidates", "jit_fp32_wino"})
-    EXPECT_EQ(e.find(s) != std::string::npos, plans_for_avx512(e)) << s << "\n" << e;
+    EXPECT_EQ(e.find(s) != std::string::npos, test::plans_for_avx512(e)) << s << "\n" << e;
   expect_matches(g, "", reproducer(c, 2, 1));
   const BackendChoice fixed = choose_backend("onednn:notune", 2);
   const std::string f = fixed.backend->compile(g, make_weights(g, 1), fixed.options)->explain();

@@ -10,6 +10,7 @@
 
 #include "backends/backend.h"
 #include "backends/compare.h"
+#include "backends/onednn_explain.h"
 #include "graph/weights.h"
 #include "models/patterns.h"
 
@@ -66,8 +67,6 @@ void expect_matches_reference(const Graph& g, Executable& e, const std::string& 
 // The three layout policies are timed everywhere; oneDNN 2.6 has Winograd
 // candidates to time against them from AVX-512 only.
 constexpr int kLayoutPolicies = 3;
-bool has_winograd_candidates(const std::string& explain) { return explain.find(", isa avx512") != std::string::npos; }
-
 TEST(OnednnTuningBudget, ASpentBudgetTimesNothingAndKeepsTheLibrarysRule) {
   const Graph g = standard_graph();
   auto cache = std::make_shared<CountingCache>();
@@ -83,7 +82,7 @@ TEST(OnednnTuningBudget, ASpentBudgetTimesNothingAndKeepsTheLibrarysRule) {
   for (const char* s : {"library (nChw16c) not timed (tuning budget spent)", "nChw8c not compiled (tuning budget spent)",
                         "0 candidates timed", "because the budget was spent"})
     EXPECT_NE(e.find(s), std::string::npos) << s << "\n" << e;
-  EXPECT_EQ(e.find("direct (tuning budget spent)") != std::string::npos, has_winograd_candidates(e)) << e;
+  EXPECT_EQ(e.find("direct (tuning budget spent)") != std::string::npos, test::plans_for_avx512(e)) << e;
   expect_matches_reference(g, *exe, "budget 0");
 }
 
@@ -91,7 +90,7 @@ TEST(OnednnTuningBudget, ATinyBudgetStopsAfterTheFirstTiming) {
   const Graph g = standard_graph();
   auto full = std::make_shared<CountingCache>();
   const auto tuned = compile(g, "onednn", full);
-  const int winograd = has_winograd_candidates(tuned->explain()) ? 1 : 0;
+  const int winograd = test::plans_for_avx512(tuned->explain()) ? 1 : 0;
   EXPECT_GE(tuned->compiled_facts().tuning.timed, kLayoutPolicies + winograd) << tuned->explain();
   EXPECT_EQ(tuned->compiled_facts().tuning.skipped, 0);
   auto tiny = std::make_shared<CountingCache>();
@@ -110,7 +109,7 @@ TEST(OnednnTuningCache, ASecondCompileTimesNothingNewAndDecidesTheSame) {
   const auto first = compile(g, "onednn", cache);
   const int saved = cache->saves;
   EXPECT_EQ(saved, first->compiled_facts().tuning.timed);
-  EXPECT_GE(saved, kLayoutPolicies + (has_winograd_candidates(first->explain()) ? 1 : 0)) << first->explain();
+  EXPECT_GE(saved, kLayoutPolicies + (test::plans_for_avx512(first->explain()) ? 1 : 0)) << first->explain();
   const auto second = compile(g, "onednn", cache);
   EXPECT_EQ(cache->saves, saved);
   EXPECT_EQ(second->compiled_facts().tuning.timed, 0);

@@ -169,7 +169,9 @@ void expect_steps_cover_graph(const std::string& backend, const Graph& g, const 
   for (const StepRecord& s : steps) {
     EXPECT_FALSE(s.impl.empty()) << what;
     EXPECT_FALSE(s.op_group.empty()) << what;
-    if (backend == "torch") EXPECT_EQ(s.covers.size(), 1u) << what;
+    if (backend == "torch") {
+      EXPECT_EQ(s.covers.size(), 1u) << what;
+    }
     for (const CoveredNode& c : s.covers) {
       ASSERT_GT(c.node, 0) << what;
       ASSERT_LT(static_cast<size_t>(c.node), g.nodes.size()) << what;
@@ -179,7 +181,9 @@ void expect_steps_cover_graph(const std::string& backend, const Graph& g, const 
   }
   for (size_t i = 1; i < g.nodes.size(); ++i) {
     EXPECT_GE(covered[i], 1) << g.nodes[i].name << " uncovered, " << backend << " " << what;
-    if (backend == "torch") EXPECT_EQ(covered[i], 1) << g.nodes[i].name << " " << what;
+    if (backend == "torch") {
+      EXPECT_EQ(covered[i], 1) << g.nodes[i].name << " " << what;
+    }
   }
 }
 

@@ -14,11 +14,13 @@
 #include <fstream>
 #include <functional>
 #include <optional>
+#include <set>
 
 #include "backends/backend.h"
 #include "backends/compare.h"
 #include "backends/ort/ort_install.h"
 #include "backends/ort/ort_options.h"
+#include "backends/ort/ort_steps.h"
 #include "backends/ort/runner_client.h"
 #include "common/error.h"
 #include "graph/weights.h"
@@ -185,10 +187,93 @@ TEST(OrtBackendFacts, EnvironmentRecordsVersionAndSettings) {
   for (const auto& [key, value] : facts) EXPECT_EQ(key.rfind("ort.", 0), 0u) << key;
 }
 
-TEST(OrtBackendFacts, ComputesOutOfProcessWithoutAProfiler) {
+TEST(OrtBackendFacts, ComputesOutOfProcessWithItsOwnProfiler) {
   const Backend& b = *choose_backend("ort", 1).backend;
   EXPECT_FALSE(b.in_process()) << "the cache simulator and the counters would see an idle caller";
-  EXPECT_FALSE(b.has_profiler());
+  EXPECT_TRUE(b.has_profiler());
+}
+
+// --- profiles from ONNX Runtime's own profiler ---------------------------------
+
+Graph conv_bn_relu_residual() {
+  return parse_model("pattern:bottleneck depth=1 width=16 res=16 classes=10").build(1);
+}
+
+ValueId node_named(const Graph& g, const std::string& name) {
+  for (size_t i = 0; i < g.nodes.size(); ++i)
+    if (g.nodes[i].name == name) return static_cast<ValueId>(i);
+  return -1;
+}
+
+// A fused kernel takes the name of the last node it absorbed; the op type
+// says which node of the chain it computes.
+TEST(OrtSteps, KernelsMapToTheNodeTheirOpComputes) {
+  const Graph g = conv_bn_relu_residual();
+  EXPECT_EQ(graph_node_of(g, {"stem.relu_nchwc", "Conv", 0}), node_named(g, "stem.conv"));
+  EXPECT_EQ(graph_node_of(g, {"stem.conv", "Conv", 0}), node_named(g, "stem.conv"));
+  EXPECT_EQ(graph_node_of(g, {"classifier", "Gemm", 0}), node_named(g, "classifier"));
+  EXPECT_EQ(graph_node_of(g, {"ReorderOutput_token_3", "ReorderOutput", 0}), -1);
+  EXPECT_EQ(graph_node_of(g, {"stemx", "Conv", 0}), -1) << "a prefix must end at a separator";
+}
+
+// Steps from one run; another session's run, in another order and with its
+// reorders numbered anew, is matched by key; a run of other kernels is an error.
+TEST(OrtSteps, RunsAreMatchedByKernelNotPosition) {
+  const Graph g = parse_model("pattern:standard depth=1 width=16 res=16 classes=10").build(1);
+  std::vector<KernelTime> named;
+  for (size_t i = 1; i < g.nodes.size(); ++i)
+    if (g.nodes[i].op == OpKind::Conv || g.nodes[i].op == OpKind::Linear)
+      named.push_back({g.nodes[i].name, g.nodes[i].op == OpKind::Conv ? "Conv" : "Gemm", 1e-3 * static_cast<double>(i)});
+  named.insert(named.begin() + 1, {"ReorderOutput_token_7", "ReorderOutput", 5e-4});
+  const OrtSteps steps = ort_steps(g, named);
+  ASSERT_EQ(steps.records.size(), named.size());
+  EXPECT_EQ(steps.records[1].kind, "reorder");
+  std::set<ValueId> covered;
+  for (const StepRecord& r : steps.records)
+    for (const CoveredNode& c : r.covers) EXPECT_TRUE(covered.insert(c.node).second) << c.name << " covered twice";
+  EXPECT_EQ(covered.size(), g.nodes.size() - 1) << "every node but the input is in a step";
+
+  std::vector<KernelTime> later(named.rbegin(), named.rend());
+  for (KernelTime& k : later) {
+    if (k.op_type == "ReorderOutput") k.node = "ReorderOutput_token_12";
+    k.seconds *= 2;
+  }
+  const std::vector<double> seconds = step_seconds(g, steps, later);
+  for (size_t s = 0; s < named.size(); ++s) EXPECT_DOUBLE_EQ(seconds[s], 2 * named[s].seconds) << s;
+
+  std::vector<KernelTime> other = named;
+  other.back().op_type = "MatMul";
+  EXPECT_THROW(step_seconds(g, steps, other), Error);
+  other = named;
+  other.pop_back();
+  EXPECT_THROW(step_seconds(g, steps, other), Error);
+}
+
+// The profile of a real session: every step timed, every graph node in one
+// step, the output the measured session's.
+TEST(OrtSteps, ProfiledRunsTimeEveryStepAndComputeTheOutput) {
+  const Graph g = conv_bn_relu_residual();
+  const Weights w = make_weights(g, 3);
+  BackendChoice c = choose_backend("ort", 2);
+  auto exe = c.backend->compile(g, w, c.options);
+  const Tensor x = make_input(g.input_shape(), 4);
+  Tensor plain(g.output_shape()), profiled(g.output_shape());
+  exe->run(x.ptr(), plain.ptr());
+  const auto& steps = exe->steps();
+  ASSERT_FALSE(steps.empty());
+  std::set<ValueId> covered;
+  for (const StepRecord& r : steps)
+    for (const CoveredNode& cn : r.covers) EXPECT_TRUE(covered.insert(cn.node).second) << cn.name;
+  EXPECT_EQ(covered.size(), g.nodes.size() - 1);
+  for (int i = 0; i < 20; ++i) {  // past one batch of profiled runs
+    const std::vector<double> seconds = exe->run_profiled(x.ptr(), profiled.ptr());
+    ASSERT_EQ(seconds.size(), steps.size());
+    double sum = 0;
+    for (double s : seconds) sum += s;
+    EXPECT_GT(sum, 0);
+  }
+  test::expect_close(profiled, plain, 1e-6, "the profiled session's output");
+  EXPECT_NE(exe->step_timing().find("_kernel_time"), std::string::npos);
 }
 
 TEST(OrtBackendFacts, PinnedVersionIsInstalled) {

@@ -115,7 +115,7 @@ TEST(Cli, ProfileBadInputIsOneLineAndExitTwo) {
   EXPECT_NE(batch.out.find("out of range"), std::string::npos) << batch.out;
   Result none = run(m + " --backend reference");
   EXPECT_EQ(none.code, 2) << none.out;
-  EXPECT_NE(none.out.find("backend 'reference' has no per-step profiler yet; profile works on: onednn, torch, torch-jit"),
+  EXPECT_NE(none.out.find("backend 'reference' has no per-step profiler yet; profile works on: onednn, torch, torch-jit, ort"),
             std::string::npos) << none.out;
   // A measurement with profile=1: the same check, in the pre-flight, naming the configuration.
   Result measured =
@@ -123,7 +123,7 @@ TEST(Cli, ProfileBadInputIsOneLineAndExitTwo) {
   EXPECT_EQ(measured.code, 2) << measured.out;
   EXPECT_EQ(measured.out.rfind("formbench: error: 'pattern:standard ", 0), 0u) << measured.out;
   EXPECT_NE(measured.out.find(" profile=1': backend 'reference' has no per-step profiler yet; profile works on: onednn, "
-                              "torch, torch-jit\n"),
+                              "torch, torch-jit, ort\n"),
             std::string::npos) << measured.out;
   Result variant = run(m + " --backend onednn:nosuch");
   EXPECT_EQ(variant.code, 2) << variant.out;

@@ -4,6 +4,7 @@
 // then one inference per request over its stdin and stdout.
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "backends/ort/ort_install.h"
 #include "backends/ort/ort_options.h"
@@ -20,6 +21,18 @@ struct RunnerHandshake {
   std::string options;  // the session options it used, as JSON
 };
 
+// One kernel of one profiled run, as ONNX Runtime's profiler names and times it.
+struct KernelTime {
+  std::string node;     // the ONNX node's name (after ONNX Runtime's graph optimisation)
+  std::string op_type;  // "FusedConv", "ReorderInput", ...
+  double seconds = 0;
+};
+
+struct ProfiledRuns {
+  std::vector<std::vector<KernelTime>> runs;  // each run's kernels in execution order
+  std::vector<double> run_seconds;            // each run's model_run event
+};
+
 class RunnerClient {
  public:
   // Error "ort: ONNX Runtime cannot run this model: <ONNX Runtime's message>"
@@ -33,8 +46,17 @@ class RunnerClient {
   // One inference: the runner's seconds inside session.run. Error with ONNX
   // Runtime's message if the run fails.
   double run(const float* input, size_t input_floats, float* output, size_t output_floats);
+  // `runs` inferences of `input` in a session of the runner's own with ONNX
+  // Runtime's profiling on (after one to warm up), each run's kernel times
+  // from the profile, and the last run's output. Error naming what was wrong
+  // with a profile that does not parse.
+  ProfiledRuns profile(const float* input, size_t input_floats, int runs, float* output, size_t output_floats);
 
  private:
+  // Sends `word` and the input, reads the response header; for an error
+  // response, reads its message and throws. Returns the payload length.
+  uint64_t request(uint64_t word, const float* input, size_t input_floats, double* seconds);
+
   PeerProcess peer_;
   RunnerHandshake handshake_;
   double timeout_s_;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/op_steps.h"
 #include "backends/step_record.h"
 #include "graph/ir.h"
 
@@ -28,11 +29,9 @@ struct JitSteps {
   std::vector<std::vector<size_t>> ops;  // for each record, the indices of the top-level ops it sums
 };
 
-// Consecutive ops from one node's lines form one step (an explicit pad and
-// its conv); an op from no node's line joins the step before it, unless it
-// is a layout conversion the optimiser inserted, a step of its own that
-// covers no node. Every node but the
-// input is covered: those without an op join the step of their first input.
+// map_op_steps (backends/op_steps.h) on the ops' nodes by source line: an
+// op from no node's line joins the step before it unless it is a layout
+// conversion the optimiser inserted.
 JitSteps map_jit_steps(const Graph& g, const std::vector<TopOp>& ops, const std::vector<ValueId>& line_node);
 
 }  // namespace fb::torchscript

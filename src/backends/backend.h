@@ -89,6 +89,10 @@ class Executable {
   // it before the next starts); seconds, one per steps() entry. run() stays
   // the measured path. Only for backends whose has_profiler() is true.
   virtual std::vector<double> run_profiled(const float* input, float* output);
+  // The whole of the last profiled run, start to end with the profiler on,
+  // where the backend times it: what tells a profiler's own cost (the steps
+  // sum to it) from time no step holds. nullopt where it does not say.
+  virtual std::optional<double> last_profiled_run_seconds() const { return std::nullopt; }
   // For `profile`'s summary: what one step's time holds, and what run()'s
   // end-to-end latency holds that no step does.
   virtual std::string step_timing() const { return {}; }

@@ -86,8 +86,10 @@ StepProfile profile_steps(Executable& exe, const Tensor& input, Tensor& output, 
   const std::vector<StepRecord>& records = exe.steps();
   if (records.empty()) throw Error("internal: this compiled program keeps no step records to profile");
   std::vector<std::vector<double>> per_step(records.size());
+  std::vector<double> whole_runs;
   auto profiled = [&] {
     const std::vector<double> t = exe.run_profiled(input.ptr(), output.ptr());
+    if (const auto whole = exe.last_profiled_run_seconds()) whole_runs.push_back(*whole);
     if (t.size() != records.size()) throw Error("internal: the profiled run timed a different number of steps");
     double sum = 0;
     for (size_t i = 0; i < t.size(); ++i) {
@@ -98,9 +100,11 @@ StepProfile profile_steps(Executable& exe, const Tensor& input, Tensor& output, 
   };
   sample_until_stable(profiled, policy, [&] {
     for (auto& v : per_step) v.clear();  // warm-up runs do not count
+    whole_runs.clear();
   });
 
   StepProfile p;
+  if (!whole_runs.empty()) p.profiled_run_s = summarize(whole_runs, policy.confidence);
   p.machine_known = limits.has_value();
   p.step_timing = exe.step_timing();
   for (size_t i = 0; i < records.size(); ++i) {
@@ -174,6 +178,7 @@ nlohmann::json to_json(const StepProfile& p) {
             {"end_to_end", summary_json(p.end_to_end_s)},
             {"per_step_overhead_ms", (p.step_sum_s - e2e) * 1e3},
             {"step_sum_over_end_to_end", e2e > 0 ? p.step_sum_s / e2e : 0},
+            {"profiled_run", p.profiled_run_s ? summary_json(*p.profiled_run_s) : nlohmann::json()},
             {"step_timing", p.step_timing}}}};
 }
 
@@ -223,6 +228,12 @@ std::string render_text(const StepProfile& p) {
       "(difference {:+.4f} ms). {}\n",
       ms(p.step_sum_s), ms(e2e), ms(p.end_to_end_s.ci_low), ms(p.end_to_end_s.ci_high), p.end_to_end_s.n, 100 * ratio,
       (p.step_sum_s - e2e) * 1e3, p.step_timing);
+  if (p.profiled_run_s && e2e > 0)
+    t += fmt::format("The profiled runs themselves took {} ms [{}, {}] each, start to end with the profiler on: {:.2f}x "
+                     "run()'s time (the profiler's own cost), and the steps sum to {:.1f}% of them.\n",
+                     ms(p.profiled_run_s->median), ms(p.profiled_run_s->ci_low), ms(p.profiled_run_s->ci_high),
+                     p.profiled_run_s->median / e2e,
+                     p.profiled_run_s->median > 0 ? 100 * p.step_sum_s / p.profiled_run_s->median : 0.0);
   if (e2e > 0 && std::abs(ratio - 1) > kStepSumTolerance)
     t += fmt::format("The steps {} {:.0f}% of the end-to-end latency: {}.\n", ratio < 1 ? "miss" : "add",
                      100 * std::abs(ratio - 1),

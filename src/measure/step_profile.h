@@ -40,6 +40,9 @@ struct StepProfile {
   std::vector<GroupRow> by_node, by_kind;
   double step_sum_s = 0;  // sum of the step medians
   Summary end_to_end_s;   // run(), timed as `measure` times it
+  // The profiled runs themselves, start to end, where the backend times them
+  // (Executable::last_profiled_run_seconds): the profiler's own cost.
+  std::optional<Summary> profiled_run_s;
   bool machine_known = false;
   std::string step_timing;  // the backend's words: what a step holds, what only the end-to-end holds
 };

@@ -54,6 +54,7 @@ class OrtExecutable final : public Executable {
     const size_t n = static_cast<size_t>(input_.numel());
     if (next_run_ >= batch_.runs.size() || !std::equal(input, input + n, batch_input_.begin()))
       fetch_batch(input, output);
+    last_profiled_s_ = batch_.run_seconds[next_run_];
     std::vector<double> seconds = step_seconds(graph_, *steps_, batch_.runs[next_run_++]);
     if (seconds.size() != records.size()) throw Error("internal: ort's steps changed between runs");
     std::copy(batch_output_.begin(), batch_output_.end(), output);
@@ -71,6 +72,9 @@ class OrtExecutable final : public Executable {
         "output copy, which no step does.",
         kProfiledRunsPerBatch);
   }
+
+  // The profiled session's model_run event of that run.
+  std::optional<double> last_profiled_run_seconds() const override { return last_profiled_s_; }
 
   int helper_pid() const override { return runner_->pid(); }
   std::optional<double> last_engine_seconds() const override { return last_seconds_; }
@@ -120,6 +124,7 @@ class OrtExecutable final : public Executable {
   mutable ProfiledRuns batch_;
   mutable std::vector<float> batch_input_, batch_output_;
   mutable size_t next_run_ = 0;
+  std::optional<double> last_profiled_s_;
 };
 
 class OrtBackend final : public Backend {

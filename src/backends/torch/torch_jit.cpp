@@ -109,9 +109,11 @@ class JitExecutable final : public TorchExecutable {
     std::vector<torch_trace::OpEvent> events;
     at::Tensor y;
     {
+      const auto start = std::chrono::steady_clock::now();
       torch_trace::OpTrace trace(torch_trace::Detail::TopLevel);
       y = module_.forward({torch_util::wrap_input(input, in_, type_)}).toTensor();
       events = trace.events();
+      last_profiled_s_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     }
     torch_util::copy_output(y, out_, output);
     bool same = events.size() == s.op_names.size();
@@ -135,6 +137,7 @@ class JitExecutable final : public TorchExecutable {
   }
 
   const std::vector<StepRecord>& steps() const override { return discovered().steps.records; }
+  std::optional<double> last_profiled_run_seconds() const override { return last_profiled_s_; }
 
   std::string step_timing() const override {
     return "A step is what runs from the start of the first op that one graph node's TorchScript lines call in the "
@@ -215,6 +218,7 @@ class JitExecutable final : public TorchExecutable {
   int threads_;
   at::ScalarType type_;
   int64_t params_ = 0;
+  std::optional<double> last_profiled_s_;
 };
 
 class TorchJitBackend final : public Backend {

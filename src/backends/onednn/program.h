@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -34,6 +35,7 @@ class Program final : public Executable {
   const std::vector<StepRecord>& steps() const override { return records; }
   // Each primitive timed alone: executed, then waited for. Not run()'s path.
   std::vector<double> run_profiled(const float* input, float* output) override;
+  std::optional<double> last_profiled_run_seconds() const override { return last_profiled_s; }
   std::string step_timing() const override;
   CompiledFacts compiled_facts() const override { return {winograd_convs, compile_phases_ms, tuning}; }
   // The run's threads and the caller's input and output buffers.
@@ -43,6 +45,7 @@ class Program final : public Executable {
   dnnl::stream stream{engine};
   std::vector<BoundPrimitive> primitives;
   std::vector<StepRecord> records;  // one per primitive, same order
+  std::optional<double> last_profiled_s;  // the last profiled run, bind to the last wait
   dnnl::memory user_input, user_output;  // handles set on every run
   AlignedBytes arena, scratch;
   std::vector<dnnl::memory> constants;  // packed weights, owned here

@@ -90,6 +90,39 @@ TEST(OnednnPatterns, PlansUseNoReferenceKernels) {
 
 // oneDNN 2.6 has Winograd and a real fused 1x1+depthwise kernel (nChw16c)
 // from AVX-512 only: on an AVX2-only CPU the plan must do without both.
+// A DARTS-like state read by three edges, each starting with its own ReLU
+// of it (and one ReLU6 beside them): the ReLUs are computed once, the ReLU6
+// apart, and the network computes what the reference does, with and without
+// the pass.
+Graph repeated_activations() {
+  GraphBuilder b("cse", Shape{2, 8, 12, 12});
+  const ValueId s0 = b.conv(b.input(), conv(16, 3).bias());
+  ValueId sum = b.conv(b.relu(s0), conv(16, 3));
+  sum = b.add(sum, b.conv(b.relu(s0), conv(16, 1)));
+  sum = b.add(sum, b.max_pool(b.relu(s0), 3, 1, 1));
+  return b.finish(b.concat({sum, b.relu6(s0)}));
+}
+
+TEST(OnednnPlan, RepeatedActivationsOfOneValueAreComputedOnce) {
+  const Graph g = repeated_activations();
+  expect_matches(g, "notune", "repeated ReLUs");
+  expect_matches(g, "notune,nodedupe", "repeated ReLUs, not deduplicated");
+  auto relu_steps = [&](const std::string& variant) {
+    const BackendChoice c = choose_backend(variant, 1);
+    const auto exe = c.backend->compile(g, make_weights(g, 1), c.options);
+    int relus = 0, computed_once = 0;
+    for (const StepRecord& s : exe->steps())
+      for (const CoveredNode& n : s.covers) {
+        if (n.name.find("relu") != std::string::npos && n.how.empty()) ++relus;
+        if (n.how.find("computed once") != std::string::npos) ++computed_once;
+      }
+    return std::make_pair(relus, computed_once);
+  };
+  // relu6's node is named relu6: four activations, three of them ReLUs of s0.
+  EXPECT_EQ(relu_steps("onednn:notune"), std::make_pair(2, 2));
+  EXPECT_EQ(relu_steps("onednn:notune,nodedupe"), std::make_pair(4, 0));
+}
+
 TEST(OnednnPlan, DepthwiseFusionFiresInBlockedLayoutAndMatches) {
   // MobileNetV2's block: oneDNN fuses only when the expanded map is large.
   const PatternCase c{Pattern::DwBottleneck, 32, 96, 6};
@@ -181,14 +214,16 @@ TEST(OnednnTuner, CompileTimeByPhaseWithTheTunersShare) {
   };
   const auto tuned = choose_backend("onednn", 2).backend->compile(g, make_weights(g, 1), {});
   const CompiledFacts f = tuned->compiled_facts();
-  EXPECT_EQ(names(f), (std::vector<std::string>{"lower", "fold_batch_norm", "fuse_sum", "fuse_activations",
-                                                 "fuse_depthwise", "primitives and weights", "tuning"}));
+  EXPECT_EQ(names(f), (std::vector<std::string>{"lower", "dedupe_activations", "fold_batch_norm", "fuse_sum",
+                                                 "fuse_activations", "fuse_depthwise", "primitives and weights",
+                                                 "tuning"}));
   EXPECT_GT(f.phases_ms.back().second, 0);  // three layout policies and Winograd were timed
   EXPECT_NE(tuned->explain().find("compile "), std::string::npos);
   EXPECT_NE(tuned->explain().find(", tuning "), std::string::npos);
   const BackendChoice plain = choose_backend("onednn:notune,nofold", 2);
   EXPECT_EQ(names(plain.backend->compile(g, make_weights(g, 1), plain.options)->compiled_facts()),
-            (std::vector<std::string>{"lower", "fuse_sum", "fuse_activations", "fuse_depthwise", "primitives and weights"}));
+            (std::vector<std::string>{"lower", "dedupe_activations", "fuse_sum", "fuse_activations", "fuse_depthwise",
+                                      "primitives and weights"}));
 }
 
 // Step records: the fused conv + BN + ReLU is one step that names its three

@@ -16,6 +16,7 @@ constexpr Switch kSwitches[] = {
     {"nosum", &EngineOptions::fuse_sum},   {"nodwfuse", &EngineOptions::fuse_dw},
     {"plain", &EngineOptions::blocked},    {"noprepack", &EngineOptions::prepack},
     {"noplan", &EngineOptions::plan_memory}, {"notune", &EngineOptions::tune},
+    {"nodedupe", &EngineOptions::dedupe},
 };
 
 }  // namespace

@@ -11,6 +11,7 @@ namespace fb::onednn {
 struct Calibration;  // quantize.h
 
 struct EngineOptions {
+  bool dedupe = true;         // nodedupe: a repeated activation of one value is computed each time
   bool fold_bn = true;        // nofold: BatchNorm stays a separate primitive
   bool fuse_act = true;       // nofuse: activations stay separate (implies nosum, nodwfuse)
   bool fuse_sum = true;       // nosum: residual Add stays a binary primitive

@@ -69,6 +69,7 @@ class OnednnBackend final : public Backend {
       p = run(std::move(p));
       clock.lap(name);
     };
+    pass(eo.dedupe, "dedupe_activations", dedupe_activations);
     pass(eo.fold_bn, "fold_batch_norm", fold_batch_norm);
     pass(eo.fuse_sum, "fuse_sum", fuse_sum);
     pass(eo.fuse_act, "fuse_activations", fuse_activations);

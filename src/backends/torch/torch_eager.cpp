@@ -4,7 +4,6 @@
 // (torch_int8.h).
 #include <torch/utils.h>
 
-#include <chrono>
 #include <optional>
 
 #include "backends/torch/graph_net.h"
@@ -35,20 +34,13 @@ class EagerExecutable final : public TorchExecutable {
   // (its module or functional call, an explicit pad with it) and the release
   // of the inputs it was the last to read.
   std::vector<double> run_profiled(const float* input, float* output) override {
-    using Clock = std::chrono::steady_clock;
     torch_util::use_threads(threads_);
     torch::NoGradGuard no_grad;
-    std::vector<double> seconds;
-    seconds.reserve(net_->graph().nodes.size());
     const at::Tensor x = torch_util::wrap_input(input, in_, type_);
-    auto t = Clock::now();
-    const at::Tensor y = net_->forward_each(x, [&](size_t, const at::Tensor&) {
-      const auto now = Clock::now();
-      seconds.push_back(std::chrono::duration<double>(now - t).count());
-      t = now;
-    });
+    torch_util::StepClock clock;
+    const at::Tensor y = net_->forward_each(x, [&](size_t, const at::Tensor&) { clock.lap(); });
     torch_util::copy_output(y, out_, output);
-    return seconds;
+    return std::move(clock).seconds();
   }
 
   // Named on first use: one forward on zeros under LibTorch's RecordFunction

@@ -3,7 +3,6 @@
 #include <fmt/core.h>
 #include <torch/utils.h>
 
-#include <chrono>
 #include <optional>
 
 #include "backends/torch/op_trace.h"
@@ -14,7 +13,6 @@ namespace fb {
 namespace {
 
 using namespace torch_quant;
-using Clock = std::chrono::steady_clock;
 
 std::string how_fused(const Graph& g, const QStep& s, ValueId node) {
   if (g.node(node).op == OpKind::BatchNorm) return "BN folded into the weights, as fuse_modules does";
@@ -38,17 +36,11 @@ class Int8Executable final : public TorchExecutable {
   std::vector<double> run_profiled(const float* input, float* output) override {
     torch_util::use_threads(threads_);
     torch::NoGradGuard no_grad;
-    std::vector<double> seconds;
-    seconds.reserve(net_->steps().size() + 2);
     const at::Tensor x = torch_util::wrap_input(input, in_);
-    auto t = Clock::now();
-    const at::Tensor y = net_->forward_each(x, [&](size_t) {
-      const auto now = Clock::now();
-      seconds.push_back(std::chrono::duration<double>(now - t).count());
-      t = now;
-    });
+    torch_util::StepClock clock;
+    const at::Tensor y = net_->forward_each(x, [&](size_t) { clock.lap(); });
     torch_util::copy_output(y, out_, output);
-    return seconds;
+    return std::move(clock).seconds();
   }
 
   const std::vector<StepRecord>& steps() const override {

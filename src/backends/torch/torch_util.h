@@ -4,6 +4,10 @@
 // backends/torch/ (it has torch types).
 #include <ATen/ATen.h>
 
+#include <chrono>
+#include <utility>
+#include <vector>
+
 #include "backends/backend.h"
 #include "graph/tensor.h"
 
@@ -22,6 +26,22 @@ void copy_output(const at::Tensor& y, const Shape& shape, float* out);
 // module and the input converted. int8 is a network of its own
 // (quantized_net.h), run eagerly or as TorchScript.
 at::ScalarType scalar_type(Precision p);
+
+// The seconds between consecutive lap() calls, the first from construction:
+// what an op-by-op profiled forward calls after each step.
+class StepClock {
+ public:
+  void lap() {
+    const auto now = std::chrono::steady_clock::now();
+    seconds_.push_back(std::chrono::duration<double>(now - last_).count());
+    last_ = now;
+  }
+  std::vector<double> seconds() && { return std::move(seconds_); }
+
+ private:
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+  std::vector<double> seconds_;
+};
 
 // LibTorch defaults to one intra-op thread here; every executable sets its
 // own count before it runs (the setting is process-wide).

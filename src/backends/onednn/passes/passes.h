@@ -1,7 +1,7 @@
 #pragma once
 // The graph passes of the onednn engine: plain functions, each switchable
-// by an EngineOptions field. Order matters: lower, fold_bn, fuse_sum,
-// fuse_activations, fuse_depthwise (see docs/engine.md).
+// by an EngineOptions field. Order matters: lower, dedupe_activations,
+// fold_bn, fuse_sum, fuse_activations, fuse_depthwise (see docs/engine.md).
 #include "backends/onednn/plan.h"
 #include "graph/ir.h"
 #include "graph/weights.h"
@@ -10,6 +10,12 @@ namespace fb::onednn {
 
 // One Step per graph node, parameters copied; conv bias made explicit.
 Plan lower(const Graph& g, const Weights& w);
+
+// The same ReLU or ReLU6 of the same value, written more than once (a DARTS
+// cell applies one to a state on every edge that reads it): computed once,
+// its readers reading the first. What ONNX Runtime's common subexpression
+// elimination does for these.
+Plan dedupe_activations(Plan p);
 
 // BatchNorm whose input is a conv read only by it: scale the conv's weights
 // and fold the shift into its bias.

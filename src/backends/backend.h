@@ -67,10 +67,11 @@ struct CompiledFacts {
   std::vector<std::pair<std::string, double>> phases_ms;
   // What compile-time tuning did, in distinct candidates: timed in this
   // compile, found in the tuning cache, and left untimed because the tuning
-  // budget was spent (the backend's fixed rule kept for those). All zero
-  // where nothing is tuned.
+  // budget was spent (the backend's fixed rule kept for those), and the
+  // whole programs compiled to decide (1 where every alternative's time was
+  // in the cache). All zero where nothing is tuned.
   struct Tuning {
-    int timed = 0, cached = 0, skipped = 0;
+    int timed = 0, cached = 0, skipped = 0, programs_compiled = 0;
   } tuning;
 };
 

@@ -1,6 +1,7 @@
 // The onednn tuner's budget and its cache: a spent budget times nothing more
 // and keeps the library's rule for the rest; with a cache, a second compile
-// of the same network times nothing new and decides the same. No test here
+// of the same network times nothing new, compiles one program and decides
+// the same. No test here
 // asserts a wall-clock time: budgets are zero or tiny, counts come from the
 // cache's saves and the compiled facts.
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 
 #include "backends/backend.h"
 #include "backends/compare.h"
+#include "backends/onednn/tuner.h"
 #include "backends/onednn_explain.h"
 #include "graph/weights.h"
 #include "models/patterns.h"
@@ -76,6 +78,7 @@ TEST(OnednnTuningBudget, ASpentBudgetTimesNothingAndKeepsTheLibrarysRule) {
   EXPECT_EQ(f.tuning.timed, 0);
   EXPECT_GT(f.tuning.skipped, 0);
   EXPECT_EQ(f.winograd_convs, 0);
+  EXPECT_EQ(f.tuning.programs_compiled, 1);  // the alternatives were not even compiled
   // The library's rule is what notune compiles.
   EXPECT_EQ(kernels(*exe), kernels(*compile(g, "onednn:notune", nullptr)));
   const std::string e = exe->explain();
@@ -103,6 +106,14 @@ TEST(OnednnTuningBudget, ATinyBudgetStopsAfterTheFirstTiming) {
   expect_matches_reference(g, *cut, "tiny budget");
 }
 
+int policy_keys(const CountingCache& c) {
+  int n = 0;
+  for (const auto& [key, ms] : c.rows) n += key.find(" | policy ") != std::string::npos;
+  return n;
+}
+
+// Policy times are keyed by the plan, so a second compile finds all three
+// before compiling anything and compiles only the winner.
 TEST(OnednnTuningCache, ASecondCompileTimesNothingNewAndDecidesTheSame) {
   const Graph g = standard_graph();
   auto cache = std::make_shared<CountingCache>();
@@ -110,14 +121,39 @@ TEST(OnednnTuningCache, ASecondCompileTimesNothingNewAndDecidesTheSame) {
   const int saved = cache->saves;
   EXPECT_EQ(saved, first->compiled_facts().tuning.timed);
   EXPECT_GE(saved, kLayoutPolicies + (test::plans_for_avx512(first->explain()) ? 1 : 0)) << first->explain();
+  EXPECT_EQ(policy_keys(*cache), kLayoutPolicies);
+  EXPECT_EQ(first->compiled_facts().tuning.programs_compiled, kLayoutPolicies);
   const auto second = compile(g, "onednn", cache);
   EXPECT_EQ(cache->saves, saved);
   EXPECT_EQ(second->compiled_facts().tuning.timed, 0);
-  EXPECT_EQ(second->compiled_facts().tuning.cached, saved);
+  EXPECT_EQ(second->compiled_facts().tuning.programs_compiled, 1);
+  // The three policies, and the winner's conv decisions (the others' were not needed).
+  EXPECT_GE(second->compiled_facts().tuning.cached, kLayoutPolicies);
+  EXPECT_LE(second->compiled_facts().tuning.cached, saved);
   EXPECT_EQ(kernels(*second), kernels(*first));
   EXPECT_EQ(second->compiled_facts().winograd_convs, first->compiled_facts().winograd_convs);
   EXPECT_NE(second->explain().find("(cached)"), std::string::npos) << second->explain();
   EXPECT_NE(second->explain().find("found in the tuning cache"), std::string::npos) << second->explain();
+}
+
+// A candidate dearer than the whole budget: never timed without a cache;
+// with one, only as the first thing a compile spends on, so a sweep's
+// compiles complete the tuning one candidate each.
+TEST(OnednnTuningBudget, ACandidateDearerThanTheBudgetWaitsForACacheAndAFreshBudget) {
+  auto cache = std::make_shared<CountingCache>();
+  onednn::TuneSession plain(nullptr, "p", 10.0), cached(cache.get(), "p", 10.0);
+  EXPECT_TRUE(plain.can_afford(10.0));
+  EXPECT_FALSE(plain.can_afford(20.0));
+  EXPECT_TRUE(cached.can_afford(20.0));
+  cached.charge(1.0);
+  EXPECT_FALSE(cached.can_afford(20.0));
+  EXPECT_TRUE(cached.can_afford(9.0));
+  cached.charge(9.0);
+  EXPECT_FALSE(cached.can_afford(0.0));  // spent: nothing more, however cheap
+  EXPECT_EQ(cached.time("k", [] { return 1.0; }), std::nullopt);
+  EXPECT_EQ(cached.skipped(), 1);
+  EXPECT_EQ(cached.time_now("k", [] { return 2.0; }), 2.0);  // what the caller afforded is timed and saved
+  EXPECT_EQ(cache->rows.at("p | k"), 2.0);
 }
 
 // A timing is reused only where it ranks the same: same library, ISA and threads.
@@ -133,6 +169,10 @@ TEST(OnednnTuningCache, KeysNameTheLibraryIsaAndThreads) {
   const int saved = cache->saves;
   compile(g, "onednn", cache, std::nullopt, 1);
   EXPECT_GT(cache->saves, saved);  // one thread is another problem
+  // Another plan (the same network without BN folding) is another program.
+  const int policies = policy_keys(*cache);
+  compile(g, "onednn:nofold", cache);
+  EXPECT_EQ(policy_keys(*cache), policies + kLayoutPolicies);
   const int before_notune = cache->saves;
   compile(g, "onednn:notune", cache);
   EXPECT_EQ(cache->saves, before_notune);  // notune times nothing, cache or not

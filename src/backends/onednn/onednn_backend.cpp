@@ -94,7 +94,7 @@ class OnednnBackend final : public Backend {
                      : compile_plan(p, g.input_shape(), eo, o.threads);
     clock.lap("primitives and weights", session.spent_ms());
     if (tune) clock.add("tuning", session.spent_ms());
-    prog->tuning = {session.timed(), session.cached(), session.skipped()};
+    prog->tuning = {session.timed(), session.cached(), session.skipped(), session.programs_compiled()};
     prog->compile_phases_ms = clock.phases();
     prog->header = fmt::format("onednn{} plan for {} (input {}), isa {}, precision {}, {} threads\n{}{}\n",
                                eo.str().empty() ? "" : ":" + eo.str(), g.name, g.input_shape().str(), effective_isa(),

@@ -51,4 +51,10 @@ struct Plan {
   std::vector<int> producers() const;
 };
 
+// Everything in a plan that decides the work its program does, as text: each
+// step's op, attributes, operands, output shape and post-ops (not the weight
+// values, which change no kernel). Two plans with one signature compile,
+// under one policy and one set of tuning decisions, to the same primitives.
+std::string plan_signature(const Plan& p);
+
 }  // namespace fb::onednn

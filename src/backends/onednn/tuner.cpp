@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "backends/onednn/compiler.h"
@@ -49,40 +50,54 @@ uint64_t fnv1a(const std::string& s) {
   return h;
 }
 
-// Names a compiled program by everything that decides its speed: each step's
-// kernel, layouts, shapes and post-ops (the rendered records), the switches
-// and the policy. Two programs with one key execute the same primitives.
-std::string program_key(const Program& prog, const EngineOptions& eo) {
-  std::string sig;
-  for (size_t i = 0; i < prog.records.size(); ++i) sig += render_step(i, prog.records[i]);
-  return fmt::format("program {} [{}] {} steps {:016x}", layout_policy_name(eo.layout), eo.str(),
-                     prog.records.size(), fnv1a(sig));
+// Names a layout policy's program before it is compiled: the plan (which
+// decides the primitives), the switches and the policy, so a cached time
+// spares the compile too. The program also depends on its Winograd choices,
+// and those are fixed by the cache as well: a program is timed only when
+// every conv decision in it was timed or found (skipping one means the
+// budget is spent, and then no program timing follows).
+std::string policy_key(const Plan& p, const EngineOptions& eo) {
+  return fmt::format("policy {} [{}] plan of {} steps {:016x}", layout_policy_name(eo.layout), eo.str(), p.steps.size(),
+                     fnv1a(plan_signature(p)));
 }
 
 }  // namespace
 
+// A candidate that alone costs more than the budget would never be timed;
+// with a tuning cache, a compile that has spent nothing yet may time it, so
+// a sweep pays for it once per machine and a compile without a cache never.
 bool TuneSession::can_afford(double expected_cost_ms) const {
-  return spent_ms_ < budget_ms_ && spent_ms_ + expected_cost_ms <= budget_ms_;
+  if (spent_ms_ >= budget_ms_) return false;
+  return spent_ms_ + expected_cost_ms <= budget_ms_ || (shared_ && spent_ms_ == 0);
+}
+
+std::optional<double> TuneSession::recall(const std::string& key) {
+  if (auto it = ms_.find(key); it != ms_.end()) return it->second;
+  if (!shared_) return std::nullopt;
+  std::optional<double> found = shared_->find(prefix_ + " | " + key);
+  if (found) {
+    ++cached_;
+    ms_[key] = *found;
+  }
+  return found;
 }
 
 std::optional<double> TuneSession::time(const std::string& key, const std::function<double()>& run,
                                         double expected_cost_ms) {
-  if (auto it = ms_.find(key); it != ms_.end()) return it->second;
-  const std::string full = prefix_ + " | " + key;
-  if (shared_)
-    if (std::optional<double> found = shared_->find(full)) {
-      ++cached_;
-      return ms_[key] = *found;
-    }
+  if (std::optional<double> known = recall(key)) return known;
   if (!can_afford(expected_cost_ms)) {
     skip(key);
     return std::nullopt;
   }
+  return time_now(key, run);
+}
+
+double TuneSession::time_now(const std::string& key, const std::function<double()>& run) {
   const auto t0 = Clock::now();
   const double ms = run();
   spent_ms_ += ms_since(t0);
   ++timed_;
-  if (shared_) shared_->save(full, ms);
+  if (shared_) shared_->save(prefix_ + " | " + key, ms);
   return ms_[key] = ms;
 }
 
@@ -158,41 +173,80 @@ ConvPD tune_conv_algorithm(ValueTable& vt, const Step& s, const ConvPD& direct, 
   return win ? wino : direct;
 }
 
+namespace {
+
+// One layout policy's part in the decision: its time, where known, and its
+// program, where compiled (a time found in the cache needs no program).
+struct PolicyTry {
+  EngineOptions::Layout layout;
+  std::optional<double> ms;
+  std::unique_ptr<Program> prog;
+};
+
+}  // namespace
+
 // Reorders and kernels are priced together here, which a per-primitive rule
 // cannot do. Ties go to the library's rule, and so does everything the
-// budget left untimed: a policy is compiled only if timing it (expected to
-// cost what the library program's timing did) fits in what is left.
+// budget left untimed: a policy is compiled only if compiling and timing it
+// (expected to cost what the library program's compile and timing did)
+// fits in what is left. Every program compiled after the first is tuning
+// work and charged to the budget: one compile is what notune pays too.
 std::unique_ptr<Program> compile_tuned(const Plan& p, const Shape& input_shape, const Shape& output_shape,
-                                       EngineOptions eo, int threads, TuneSession& session, std::string& report) {
-  std::unique_ptr<Program> best;
-  std::optional<double> best_ms;
-  double expected_cost_ms = 0;
-  std::string chosen;
+                                       const EngineOptions& eo, int threads, TuneSession& session,
+                                       std::string& report) {
+  std::optional<PolicyTry> best;
+  // What the first policy's timing and the first compile cost: the estimate
+  // for each further policy (judged once a program is compiled).
+  double expected_compile_ms = 0, expected_timing_ms = 0;
+  // Compiles under `layout`; the compile's own time (less the conv timings
+  // inside it, charged already) goes to the budget from the second program on.
+  auto compile = [&](EngineOptions::Layout layout) {
+    EngineOptions with = eo;
+    with.layout = layout;
+    const auto t0 = Clock::now();
+    const double timed_before = session.spent_ms();
+    auto prog = compile_plan(p, input_shape, with, threads, &session);
+    const double compile_ms = ms_since(t0) - (session.spent_ms() - timed_before);
+    if (session.programs_compiled() == 0) expected_compile_ms = compile_ms;
+    else session.charge(compile_ms);
+    session.count_program();
+    return prog;
+  };
   report = "layout policy (timed whole programs):";
   for (auto layout : {EngineOptions::Layout::Library, EngineOptions::Layout::Blocked8, EngineOptions::Layout::Nhwc}) {
-    eo.layout = layout;
     const std::string name = layout_policy_name(layout);
-    if (best && (!best_ms || !session.can_afford(expected_cost_ms))) {
-      session.skip("program " + name);
-      report += fmt::format(" {} not compiled (tuning budget spent);", name);
-      continue;
+    EngineOptions keyed = eo;
+    keyed.layout = layout;
+    const std::string key = policy_key(p, keyed);
+    PolicyTry now{layout, session.recall(key), nullptr};
+    if (!best && now.ms) expected_timing_ms = timing_cost_ms(*now.ms);
+    if (now.ms) {
+      report += fmt::format(" {} {:.3f} ms (cached);", name, *now.ms);
+    } else {
+      // The best so far came from the cache: it is the program kept unless
+      // beaten, so it is the free compile and what this one's cost is judged by.
+      if (best && !best->prog) best->prog = compile(best->layout);
+      if (best && (!best->ms || !session.can_afford(expected_compile_ms + expected_timing_ms))) {
+        session.skip(key);
+        report += fmt::format(" {} not compiled (tuning budget spent);", name);
+        continue;
+      }
+      now.prog = compile(layout);
+      auto run = [&] { return time_program_ms(*now.prog, input_shape.numel(), output_shape.numel()); };
+      // An alternative was afforded with its timing before it was compiled.
+      now.ms = best ? session.time_now(key, run) : session.time(key, run);
+      if (now.ms) report += fmt::format(" {} {:.3f} ms;", name, *now.ms);
+      else report += fmt::format(" {} not timed (tuning budget spent);", name);
+      if (!best && now.ms) expected_timing_ms = timing_cost_ms(*now.ms);
     }
-    auto prog = compile_plan(p, input_shape, eo, threads, &session);
-    const int cached_before = session.cached();
-    const std::optional<double> ms = session.time(
-        program_key(*prog, eo), [&] { return time_program_ms(*prog, input_shape.numel(), output_shape.numel()); },
-        expected_cost_ms);
-    if (!ms) report += fmt::format(" {} not timed (tuning budget spent);", name);
-    else report += fmt::format(" {} {:.3f} ms{};", name, *ms, session.cached() > cached_before ? " (cached)" : "");
-    if (!best) expected_cost_ms = ms ? timing_cost_ms(*ms) : 0;
-    if (!best || (ms && *ms < *best_ms * 0.98)) {  // a 2% margin keeps the library's rule on noise
-      best = std::move(prog);
-      best_ms = ms;
-      chosen = name;
-    }
+    if (!best || (now.ms && (!best->ms || *now.ms < *best->ms * 0.98)))  // a 2% margin keeps the library's rule on noise
+      best = std::move(now);
   }
-  report += " chose " + chosen + "\n" + session.summary();
-  return best;
+  if (!best->prog) best->prog = compile(best->layout);
+  const int compiled = session.programs_compiled();
+  report += fmt::format(" chose {} ({} program{} compiled)\n{}", layout_policy_name(best->layout), compiled,
+                        compiled == 1 ? "" : "s", session.summary());
+  return std::move(best->prog);
 }
 
 }  // namespace fb::onednn

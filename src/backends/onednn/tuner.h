@@ -21,12 +21,12 @@
 
 namespace fb::onednn {
 
-// The most wall time one compile spends timing candidates, by default. On
-// this project's 2-thread Zen 4 machine resnet50 tunes fully in ~0.63 s at
-// batch 1 (inception_v3 too), while nasnet_a_large wanted 2.1 s and
-// resnet50 at batch 8 2.6 s: 1 s keeps the common networks fully tuned with
-// room for a loaded machine, and with the rule that a program timing is
-// started only when its expected cost fits, resnet50 stays under 2 s.
+// The most wall time one compile spends tuning, by default: timing
+// candidates and compiling the programs after the first. On this project's
+// 2-thread Zen 4 machine resnet50 tunes fully in ~0.7 s at batch 1
+// (inception_v3 too), while one alternative layout of nasnet_a_large costs
+// 1.4 s: 1 s keeps the common networks fully tuned with room for a loaded
+// machine, and leaves the long-running ones to a tuning cache.
 inline constexpr double kTuningBudgetMs = 1000;
 
 // The tuner's state for one compile: what it timed or found, where it keeps
@@ -41,15 +41,25 @@ class TuneSession {
   // the shared cache, or timed now by `run` (charged to the budget, saved),
   // if the budget has `expected_cost_ms` left; nullopt when it has not.
   std::optional<double> time(const std::string& key, const std::function<double()>& run, double expected_cost_ms = 0);
-  // Whether a timing expected to cost `expected_cost_ms` fits in what is left.
+  // Times `key` now, whatever is left (the caller afforded it), charges and saves it.
+  double time_now(const std::string& key, const std::function<double()>& run);
+  // The time of `key` if this compile or the shared cache already has it
+  // (a hit costs no budget); nothing is timed.
+  std::optional<double> recall(const std::string& key);
+  // Whether a timing expected to cost `expected_cost_ms` fits in what is
+  // left (or, with a cache, is the first thing this compile spends on).
   bool can_afford(double expected_cost_ms) const;
+  // Charges tuning work that is not a timing (compiling a program only to time it).
+  void charge(double ms) { spent_ms_ += ms; }
   void skip(const std::string& key) { skipped_.insert(key); }  // left untimed for the budget
 
-  double spent_ms() const { return spent_ms_; }  // the tuner's share of compile time
+  double spent_ms() const { return spent_ms_; }  // the tuner's share of compile time: timings and extra compiles
   double budget_ms() const { return budget_ms_; }
   // Distinct candidates timed now, found in the shared cache, and not timed for the budget.
   int timed() const { return timed_; }
   int cached() const { return cached_; }
+  int programs_compiled() const { return programs_compiled_; }
+  void count_program() { ++programs_compiled_; }
   int skipped() const { return static_cast<int>(skipped_.size()); }
   // "tuning: 7 candidates timed (612 ms of a 1000 ms budget), 2 from the tuning cache, 0 not timed"
   std::string summary() const;
@@ -61,7 +71,7 @@ class TuneSession {
   std::map<std::string, double> ms_;  // this compile's times, by key: 50 identical blocks cost one timing
   std::set<std::string> skipped_;
   double spent_ms_ = 0;
-  int timed_ = 0, cached_ = 0;
+  int timed_ = 0, cached_ = 0, programs_compiled_ = 0;
 };
 
 // The key prefix that makes a timing comparable: the same library build, ISA,
@@ -86,8 +96,10 @@ dnnl::convolution_forward::primitive_desc tune_conv_algorithm(
 
 // Compiles the plan under each activation layout policy and keeps the
 // program that runs fastest; `report` says what each took and which won,
-// and what the session timed, found and skipped.
+// and what the session timed, found and skipped. A policy whose time is in
+// the cache is not compiled unless it wins.
 std::unique_ptr<Program> compile_tuned(const Plan& p, const Shape& input_shape, const Shape& output_shape,
-                                       EngineOptions eo, int threads, TuneSession& session, std::string& report);
+                                       const EngineOptions& eo, int threads, TuneSession& session,
+                                       std::string& report);
 
 }  // namespace fb::onednn

@@ -7,6 +7,25 @@
 #include "interop/onnx_file.h"
 
 namespace fb::onnx_io {
+
+namespace {
+
+// `base`, or base.1, base.2, ... : the first not in `used` (then it is).
+std::string unique_name(std::set<std::string>& used, const std::string& base) {
+  std::string name = base;
+  for (int k = 1; !used.insert(name).second; ++k) name = base + "." + std::to_string(k);
+  return name;
+}
+
+}  // namespace
+
+std::vector<std::string> onnx_node_names(const Graph& g) {
+  std::vector<std::string> names;
+  std::set<std::string> used;
+  for (const Node& n : g.nodes) names.push_back(unique_name(used, n.name.empty() ? "v" : n.name));
+  return names;
+}
+
 namespace {
 
 void set_ints(onnx::NodeProto& n, const std::string& name, std::vector<int64_t> v) {
@@ -55,7 +74,8 @@ class Exporter {
     graph_ = m.mutable_graph();
     graph_->set_name(g_.name.empty() ? "formbench" : g_.name);
     if (w_.per_node.size() != g_.nodes.size()) throw Error("export: the weights do not match the graph");
-    for (size_t i = 0; i < g_.nodes.size(); ++i) names_.push_back(unique(g_.nodes[i].name.empty() ? "v" : g_.nodes[i].name));
+    names_ = onnx_node_names(g_);
+    used_.insert(names_.begin(), names_.end());
     set_shape(*graph_->add_input(), names_[0], g_.input_shape());
     for (size_t i = 1; i < g_.nodes.size(); ++i) node(static_cast<ValueId>(i));
     set_shape(*graph_->add_output(), names_.at(static_cast<size_t>(g_.output)), g_.output_shape());
@@ -64,9 +84,7 @@ class Exporter {
 
  private:
   std::string unique(const std::string& base) {
-    std::string name = base;
-    for (int k = 1; !used_.insert(name).second; ++k) name = base + "." + std::to_string(k);
-    return name;
+    return unique_name(used_, base);
   }
 
   std::string initializer(ValueId id, const std::string& role, const Constant& c) {

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -24,6 +25,7 @@
 #include "backends/ort/runner_client.h"
 #include "common/error.h"
 #include "graph/weights.h"
+#include "interop/onnx_export.h"
 #include "models/catalog.h"
 #include "tests/interop/onnx_builder.h"
 
@@ -214,6 +216,19 @@ TEST(OrtSteps, KernelsMapToTheNodeTheirOpComputes) {
   EXPECT_EQ(graph_node_of(g, {"classifier", "Gemm", 0}), node_named(g, "classifier"));
   EXPECT_EQ(graph_node_of(g, {"ReorderOutput_token_3", "ReorderOutput", 0}), -1);
   EXPECT_EQ(graph_node_of(g, {"stemx", "Conv", 0}), -1) << "a prefix must end at a separator";
+}
+
+// nasnet_a_large names two ReLUs of a branch alike; the export calls the
+// second "<name>.1", and ONNX Runtime names the pointwise conv it fuses with
+// BN and that ReLU after it. The kernel is that conv, not a conv found up
+// the inputs of the first ReLU (the stem's conv0.conv, once).
+TEST(OrtSteps, KernelsOfRepeatedNodeNamesMapByTheirExportNames) {
+  const Graph g = parse_model("nasnet_a_large").build(1);
+  const std::string relu = "cell_stem_0.comb2.right.relu";
+  const std::vector<std::string> names = onnx_io::onnx_node_names(g);
+  ASSERT_NE(std::find(names.begin(), names.end(), relu + ".1"), names.end()) << "the graph no longer repeats the name";
+  EXPECT_EQ(graph_node_of(g, {relu + ".1_nchwc", "Conv", 0}), node_named(g, "cell_stem_0.comb2.right.sep1.pw"));
+  EXPECT_EQ(graph_node_of(g, {relu, "Relu", 0}), node_named(g, relu)) << "the first keeps its name";
 }
 
 // Steps from one run; another session's run, in another order and with its

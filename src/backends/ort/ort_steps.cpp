@@ -8,6 +8,7 @@
 
 #include "backends/op_steps.h"
 #include "common/error.h"
+#include "interop/onnx_export.h"
 
 namespace fb {
 
@@ -27,12 +28,13 @@ std::optional<OpKind> op_of(const std::string& op_type) {
   return it->second;
 }
 
-// The graph node whose name `ort_node` is, or begins with before a separator.
-ValueId named_node(const Graph& g, const std::string& ort_node) {
+// The graph node whose export name (`names`, onnx_node_names) `ort_node`
+// is, or begins with before a separator.
+ValueId named_node(const std::vector<std::string>& names, const std::string& ort_node) {
   ValueId best = -1;
   size_t best_length = 0;
-  for (size_t i = 1; i < g.nodes.size(); ++i) {
-    const std::string& name = g.nodes[i].name;
+  for (size_t i = 1; i < names.size(); ++i) {
+    const std::string& name = names[i];
     if (name.empty() || name.size() > ort_node.size() || ort_node.compare(0, name.size(), name) != 0) continue;
     const bool whole = name.size() == ort_node.size();
     if (whole) return static_cast<ValueId>(i);
@@ -51,10 +53,8 @@ constexpr int kFusedChain = 3;
 
 bool is_reorder(const KernelTime& k) { return k.op_type.rfind("Reorder", 0) == 0; }
 
-}  // namespace
-
-ValueId graph_node_of(const Graph& g, const KernelTime& k) {
-  const ValueId named = named_node(g, k.node);
+ValueId node_of(const Graph& g, const std::vector<std::string>& names, const KernelTime& k) {
+  const ValueId named = named_node(names, k.node);
   const std::optional<OpKind> op = op_of(k.op_type);
   if (named < 0 || !op) return named;
   ValueId at = named;
@@ -65,16 +65,23 @@ ValueId graph_node_of(const Graph& g, const KernelTime& k) {
   return named;
 }
 
-std::string kernel_key(const Graph& g, const KernelTime& k) {
-  return is_reorder(k) ? k.op_type : k.op_type + " @" + std::to_string(graph_node_of(g, k));
+std::string key_of(const Graph& g, const std::vector<std::string>& names, const KernelTime& k) {
+  return is_reorder(k) ? k.op_type : k.op_type + " @" + std::to_string(node_of(g, names, k));
 }
 
+}  // namespace
+
+ValueId graph_node_of(const Graph& g, const KernelTime& k) { return node_of(g, onnx_io::onnx_node_names(g), k); }
+
+std::string kernel_key(const Graph& g, const KernelTime& k) { return key_of(g, onnx_io::onnx_node_names(g), k); }
+
 OrtSteps ort_steps(const Graph& g, const std::vector<KernelTime>& run) {
+  const std::vector<std::string> names = onnx_io::onnx_node_names(g);
   std::vector<EngineOp> ops;
   OrtSteps out;
   for (const KernelTime& k : run) {
     const bool layout = is_reorder(k);
-    ops.push_back({k.op_type, k.op_type, layout ? ValueId{-1} : graph_node_of(g, k), layout});
+    ops.push_back({k.op_type, k.op_type, layout ? ValueId{-1} : node_of(g, names, k), layout});
   }
   OpSteps steps = map_op_steps(
       g, ops,
@@ -85,7 +92,7 @@ OrtSteps ort_steps(const Graph& g, const std::vector<KernelTime>& run) {
   std::vector<size_t> step_of_kernel(run.size());
   for (size_t s = 0; s < steps.ops.size(); ++s)
     for (size_t k : steps.ops[s]) step_of_kernel[k] = s;
-  for (size_t k = 0; k < run.size(); ++k) out.steps_of_key[kernel_key(g, run[k])].push_back(step_of_kernel[k]);
+  for (size_t k = 0; k < run.size(); ++k) out.steps_of_key[key_of(g, names, run[k])].push_back(step_of_kernel[k]);
   out.kernels = run.size();
   return out;
 }
@@ -94,10 +101,11 @@ std::vector<double> step_seconds(const Graph& g, const OrtSteps& steps, const st
   if (run.size() != steps.kernels)
     throw Error(fmt::format("ort: a profiled run executed {} kernels, not the {} its steps were named from", run.size(),
                             steps.kernels));
+  const std::vector<std::string> names = onnx_io::onnx_node_names(g);
   std::vector<double> seconds(steps.records.size(), 0.0);
   std::map<std::string, size_t> seen;
   for (const KernelTime& k : run) {
-    const std::string key = kernel_key(g, k);
+    const std::string key = key_of(g, names, k);
     const auto it = steps.steps_of_key.find(key);
     const size_t i = seen[key]++;
     if (it == steps.steps_of_key.end() || i >= it->second.size())

@@ -28,9 +28,10 @@ struct OrtSteps {
 // the next).
 std::string kernel_key(const Graph& g, const KernelTime& k);
 
-// The graph node an ONNX Runtime kernel computes: the node of its name,
-// else the one whose name is the longest prefix of it followed by a
-// separator ("stem.conv_nchwc" -> stem.conv); then, since a fused node takes
+// The graph node an ONNX Runtime kernel computes: the node of its name (as
+// the export named it, unique: onnx_node_names), else the one whose name is
+// the longest prefix of it followed by a separator ("stem.conv_nchwc" ->
+// stem.conv); then, since a fused node takes
 // the name of the last node it absorbed (conv + BN + ReLU is
 // "stem.relu_nchwc", op type Conv), the nearest node up its first inputs
 // whose op is the kernel's op type. -1 for none.

@@ -1,9 +1,8 @@
 // The onednn tuner's budget and its cache: a spent budget times nothing more
 // and keeps the library's rule for the rest; with a cache, a second compile
 // of the same network times nothing new, compiles one program and decides
-// the same. No test here
-// asserts a wall-clock time: budgets are zero or tiny, counts come from the
-// cache's saves and the compiled facts.
+// the same. No test here asserts a wall-clock time: budgets are zero or
+// tiny, counts come from the cache's saves and the compiled facts.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -145,10 +144,12 @@ TEST(OnednnTuningBudget, ACandidateDearerThanTheBudgetWaitsForACacheAndAFreshBud
   EXPECT_TRUE(plain.can_afford(10.0));
   EXPECT_FALSE(plain.can_afford(20.0));
   EXPECT_TRUE(cached.can_afford(20.0));
-  cached.charge(1.0);
+  cached.add_program(5.0);  // the first program: free
+  EXPECT_TRUE(cached.can_afford(20.0));
+  cached.add_program(1.0);  // a second one: tuning work
   EXPECT_FALSE(cached.can_afford(20.0));
   EXPECT_TRUE(cached.can_afford(9.0));
-  cached.charge(9.0);
+  cached.add_program(9.0);
   EXPECT_FALSE(cached.can_afford(0.0));  // spent: nothing more, however cheap
   EXPECT_EQ(cached.time("k", [] { return 1.0; }), std::nullopt);
   EXPECT_EQ(cached.skipped(), 1);

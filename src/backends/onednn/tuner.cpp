@@ -198,8 +198,8 @@ std::unique_ptr<Program> compile_tuned(const Plan& p, const Shape& input_shape, 
   // What the first policy's timing and the first compile cost: the estimate
   // for each further policy (judged once a program is compiled).
   double expected_compile_ms = 0, expected_timing_ms = 0;
-  // Compiles under `layout`; the compile's own time (less the conv timings
-  // inside it, charged already) goes to the budget from the second program on.
+  // Compiles under `layout`; the compile's own time, less the conv timings
+  // inside it (charged already), is the session's to charge or not.
   auto compile = [&](EngineOptions::Layout layout) {
     EngineOptions with = eo;
     with.layout = layout;
@@ -208,8 +208,7 @@ std::unique_ptr<Program> compile_tuned(const Plan& p, const Shape& input_shape, 
     auto prog = compile_plan(p, input_shape, with, threads, &session);
     const double compile_ms = ms_since(t0) - (session.spent_ms() - timed_before);
     if (session.programs_compiled() == 0) expected_compile_ms = compile_ms;
-    else session.charge(compile_ms);
-    session.count_program();
+    session.add_program(compile_ms);
     return prog;
   };
   report = "layout policy (timed whole programs):";

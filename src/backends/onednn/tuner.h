@@ -49,8 +49,12 @@ class TuneSession {
   // Whether a timing expected to cost `expected_cost_ms` fits in what is
   // left (or, with a cache, is the first thing this compile spends on).
   bool can_afford(double expected_cost_ms) const;
-  // Charges tuning work that is not a timing (compiling a program only to time it).
-  void charge(double ms) { spent_ms_ += ms; }
+  // Counts a whole program compiled to decide. The first is what notune
+  // compiles too, so it is free; each later one is tuning work and its
+  // compile time is charged to the budget.
+  void add_program(double compile_ms) {
+    if (programs_compiled_++ > 0) spent_ms_ += compile_ms;
+  }
   void skip(const std::string& key) { skipped_.insert(key); }  // left untimed for the budget
 
   double spent_ms() const { return spent_ms_; }  // the tuner's share of compile time: timings and extra compiles
@@ -59,7 +63,6 @@ class TuneSession {
   int timed() const { return timed_; }
   int cached() const { return cached_; }
   int programs_compiled() const { return programs_compiled_; }
-  void count_program() { ++programs_compiled_; }
   int skipped() const { return static_cast<int>(skipped_.size()); }
   // "tuning: 7 candidates timed (612 ms of a 1000 ms budget), 2 from the tuning cache, 0 not timed"
   std::string summary() const;

@@ -65,15 +65,17 @@ ValueId node_of(const Graph& g, const std::vector<std::string>& names, const Ker
   return named;
 }
 
-std::string key_of(const Graph& g, const std::vector<std::string>& names, const KernelTime& k) {
+// What identifies a kernel across profiling sessions: its op type and the
+// graph node it computes, not its name (ONNX Runtime numbers the nodes it
+// makes anew in each session: ReorderOutput_token_18 in one is _token_19 in
+// the next).
+std::string kernel_key(const Graph& g, const std::vector<std::string>& names, const KernelTime& k) {
   return is_reorder(k) ? k.op_type : k.op_type + " @" + std::to_string(node_of(g, names, k));
 }
 
 }  // namespace
 
 ValueId graph_node_of(const Graph& g, const KernelTime& k) { return node_of(g, onnx_io::onnx_node_names(g), k); }
-
-std::string kernel_key(const Graph& g, const KernelTime& k) { return key_of(g, onnx_io::onnx_node_names(g), k); }
 
 OrtSteps ort_steps(const Graph& g, const std::vector<KernelTime>& run) {
   const std::vector<std::string> names = onnx_io::onnx_node_names(g);
@@ -92,7 +94,7 @@ OrtSteps ort_steps(const Graph& g, const std::vector<KernelTime>& run) {
   std::vector<size_t> step_of_kernel(run.size());
   for (size_t s = 0; s < steps.ops.size(); ++s)
     for (size_t k : steps.ops[s]) step_of_kernel[k] = s;
-  for (size_t k = 0; k < run.size(); ++k) out.steps_of_key[key_of(g, names, run[k])].push_back(step_of_kernel[k]);
+  for (size_t k = 0; k < run.size(); ++k) out.steps_of_key[kernel_key(g, names, run[k])].push_back(step_of_kernel[k]);
   out.kernels = run.size();
   return out;
 }
@@ -105,7 +107,7 @@ std::vector<double> step_seconds(const Graph& g, const OrtSteps& steps, const st
   std::vector<double> seconds(steps.records.size(), 0.0);
   std::map<std::string, size_t> seen;
   for (const KernelTime& k : run) {
-    const std::string key = key_of(g, names, k);
+    const std::string key = kernel_key(g, names, k);
     const auto it = steps.steps_of_key.find(key);
     const size_t i = seen[key]++;
     if (it == steps.steps_of_key.end() || i >= it->second.size())

@@ -16,17 +16,11 @@ namespace fb {
 
 struct OrtSteps {
   std::vector<StepRecord> records;
-  // For each kernel key (kernel_key), the step of each of its kernels, in
+  // For each kernel key (op type and graph node, ort_steps.cpp), the step of each of its kernels, in
   // the order the named run executed them.
   std::map<std::string, std::vector<size_t>> steps_of_key;
   size_t kernels = 0;
 };
-
-// What identifies a kernel across profiling sessions: its op type and the
-// graph node it computes, not its name (ONNX Runtime numbers the nodes it
-// makes anew in each session: ReorderOutput_token_18 in one is _token_19 in
-// the next).
-std::string kernel_key(const Graph& g, const KernelTime& k);
 
 // The graph node an ONNX Runtime kernel computes: the node of its name (as
 // the export named it, unique: onnx_node_names), else the one whose name is
